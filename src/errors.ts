@@ -1,0 +1,39 @@
+// Exit codes are part of the public contract (README "Exit codes"); every command maps its failures onto these.
+export const ExitCode = {
+  ok: 0,
+  unhealthy: 1,
+  usage: 2,
+  fargateProfile: 3,
+  coreDns: 4,
+  eksctl: 5,
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the user should see as one line, carrying the exit code the bin turns it into. */
+export class SafeEksctlError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SafeEksctlError';
+  }
+}
+
+/** Bad flags or a bad config: nothing was started. */
+export class UsageError extends SafeEksctlError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, options);
+    this.name = 'UsageError';
+  }
+}
+
+export class NotImplementedError extends SafeEksctlError {
+  constructor(command: string) {
+    super(`${command}: not implemented yet`, ExitCode.unhealthy);
+    this.name = 'NotImplementedError';
+  }
+}
