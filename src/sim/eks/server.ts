@@ -1,0 +1,167 @@
+// The simulated EKS endpoint: REST-JSON over plain HTTP on 127.0.0.1, the way the SDK and the AWS CLI speak to EKS
+// (AWS_ENDPOINT_URL_EKS / --endpoint-url). STS GetCallerIdentity answers on the same port for the preflight.
+//
+// Per request: count it under its operation name, refuse it unsigned (403, as AWS does), then draw the configured
+// faults (connection reset, ServerException, ThrottlingException) from a seeded generator, then let the world answer.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seededRandom, type Faults } from '../faults.js';
+import type { World } from '../world.js';
+import { EksError, invalidParameter } from './errors.js';
+import { findRoute } from './routes.js';
+import { stsAction, stsAnswer } from './sts.js';
+
+export interface EksServerOptions {
+  world: World;
+  faults: Faults;
+  /** Seed of the fault draws, so a rate gives the same failures on every run. Default 1. */
+  randomSeed?: number;
+  /** Default 0: any free port. */
+  port?: number;
+}
+
+export interface EksServer {
+  /** `http://127.0.0.1:PORT` — for AWS_ENDPOINT_URL_EKS and AWS_ENDPOINT_URL_STS. */
+  url: string;
+  port: number;
+  /** Requests received per operation name (`DescribeFargateProfile`, `GetCallerIdentity`, …), faulted ones included. */
+  requestCounts: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+export async function startEksServer(options: EksServerOptions): Promise<EksServer> {
+  const { world, faults } = options;
+  const random = seededRandom(options.randomSeed ?? 1);
+  const requestCounts: Record<string, number> = {};
+  const count = (operation: string) => {
+    requestCounts[operation] = (requestCounts[operation] ?? 0) + 1;
+  };
+  const draw = (rate: number) => rate > 0 && random() < rate;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const answer = error instanceof EksError ? error : new EksError('ServerException', `simulator failure: ${String(error)}`);
+      if (!res.headersSent) sendError(res, answer);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const text = await readBody(req);
+    const signed = isSigned(req, url);
+
+    if (url.pathname === '/') {
+      const action = stsAction(method, url.searchParams, text);
+      if (action !== undefined) {
+        count(action);
+        const answer = stsAnswer(action, signed);
+        send(res, answer.status, answer.body, { 'content-type': 'text/xml' });
+        return;
+      }
+    }
+
+    const found = findRoute(method, url.pathname);
+    count(found?.route.operation ?? 'UnknownOperation');
+    if (!signed) return sendError(res, new EksError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
+    if (!found) return sendError(res, new EksError('UnknownOperationException', `no EKS operation at ${method} ${url.pathname}`));
+
+    if (draw(faults.eksReset)) {
+      // An abrupt close with no answer at all: the SDK sees ECONNRESET / socket hang up.
+      req.socket.destroy();
+      return;
+    }
+    if (draw(faults.eks5xx)) return sendError(res, new EksError('ServerException', 'Internal Server Error (simulated fault eks-5xx)'));
+    if (draw(faults.eksThrottle)) return sendError(res, new EksError('ThrottlingException', 'Rate exceeded'));
+
+    try {
+      const body = parseJson(text);
+      const answer = found.route.handle(world, { params: found.params, query: url.searchParams, body });
+      send(res, 200, JSON.stringify(answer, epochSeconds), { 'content-type': 'application/json' });
+    } catch (error) {
+      if (error instanceof EksError) return sendError(res, error);
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requestCounts,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // The SDK keeps connections alive; without this, close() would wait for them to idle out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A SigV4 `Authorization` header, or the query form of a presigned URL. */
+function isSigned(req: IncomingMessage, url: URL): boolean {
+  const authorization = req.headers.authorization ?? '';
+  if (/^AWS4-HMAC-SHA256 Credential=\S+,\s*SignedHeaders=\S+,\s*Signature=[0-9a-f]+$/.test(authorization)) return true;
+  return url.searchParams.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256' && url.searchParams.has('X-Amz-Signature');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(invalidParameter('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidParameter('The request body is not valid JSON');
+  }
+}
+
+/** REST-JSON timestamps are epoch seconds. `this[key]` is the Date before its toJSON turned it into a string. */
+function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  return original instanceof Date ? original.getTime() / 1000 : value;
+}
+
+function sendError(res: ServerResponse, error: EksError): void {
+  send(res, error.status, JSON.stringify({ ...error.fields, message: error.message }), {
+    'content-type': 'application/json',
+    'x-amzn-errortype': error.type,
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(body);
+}

@@ -1,0 +1,40 @@
+// How long simulated AWS takes for each step, in simulated seconds. Defaults follow docs/design.md and what EKS
+// takes in practice (a Fargate profile needs about two minutes to turn ACTIVE).
+
+export interface SimTimings {
+  /** Cluster CREATING → ACTIVE. */
+  controlPlaneSeconds: number;
+  /** Cluster DELETING → gone. */
+  clusterDeleteSeconds: number;
+  /** Fargate profile CREATING → ACTIVE (or CREATE_FAILED). */
+  fargateProfileSeconds: number;
+  /** Fargate profile DELETING → gone. */
+  fargateProfileDeleteSeconds: number;
+  /** Managed nodegroup CREATING → ACTIVE. */
+  nodegroupSeconds: number;
+  /** Addon CREATING → ACTIVE, counted from the moment both the addon and its cluster exist. */
+  addonSeconds: number;
+  /** A profile stays invisible to the admission webhook this long after turning ACTIVE (fault `webhook-delay` wins). */
+  webhookDelaySeconds: number;
+}
+
+export const DEFAULT_TIMINGS: Readonly<SimTimings> = Object.freeze({
+  controlPlaneSeconds: 120,
+  clusterDeleteSeconds: 60,
+  fargateProfileSeconds: 120,
+  fargateProfileDeleteSeconds: 60,
+  nodegroupSeconds: 120,
+  addonSeconds: 20,
+  webhookDelaySeconds: 10,
+});
+
+export function resolveTimings(overrides: Partial<SimTimings> = {}): SimTimings {
+  const timings = { ...DEFAULT_TIMINGS };
+  for (const [key, value] of Object.entries(overrides) as [keyof SimTimings, number | undefined][]) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_TIMINGS)) throw new RangeError(`unknown simulator timing "${key}"`);
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`simulator timing ${key} must be ≥ 0, got ${value}`);
+    timings[key] = value;
+  }
+  return timings;
+}
