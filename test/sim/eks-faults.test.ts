@@ -1,0 +1,75 @@
+// EKS faults as the SDK meets them: throttling, server errors and dropped connections, at rate 1 and at a middle
+// rate whose sequence is fixed by the seed.
+import { DescribeClusterCommand, ListClustersCommand, ServerException, ThrottlingException } from '@aws-sdk/client-eks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/sim/faults.js';
+import { startTestEks, type TestEks } from './eks-helpers.js';
+
+let eks: TestEks | undefined;
+afterEach(async () => {
+  await eks?.close();
+  eks = undefined;
+});
+
+async function outcomes(test: TestEks, calls: number): Promise<string[]> {
+  const client = test.client();
+  const seen: string[] = [];
+  for (let i = 0; i < calls; i++) {
+    seen.push(
+      await client.send(new ListClustersCommand({})).then(
+        () => 'ok',
+        (error: Error) => error.name,
+      ),
+    );
+  }
+  return seen;
+}
+
+describe('EKS faults', () => {
+  it('eks-throttle=1 answers ThrottlingException 429, and the SDK retries it', async () => {
+    eks = await startTestEks({ faults: { eksThrottle: 1 } });
+    const error = await eks.client().send(new DescribeClusterCommand({ name: 'demo' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottlingException);
+    expect((error as ThrottlingException).$metadata.httpStatusCode).toBe(429);
+    expect((error as ThrottlingException).message).toBe('Rate exceeded');
+    expect(eks.server.requestCounts.DescribeCluster).toBe(1);
+
+    await expect(eks.client({ maxAttempts: 3 }).send(new ListClustersCommand({}))).rejects.toBeInstanceOf(ThrottlingException);
+    expect(eks.server.requestCounts.ListClusters).toBe(3);
+  });
+
+  it('eks-5xx=1 answers ServerException 500', async () => {
+    eks = await startTestEks({ faults: { eks5xx: 1 } });
+    const error = await eks.client().send(new ListClustersCommand({})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerException);
+    expect((error as ServerException).$metadata.httpStatusCode).toBe(500);
+  });
+
+  it('eks-reset=1 drops the connection without an answer', async () => {
+    eks = await startTestEks({ faults: { eksReset: 1 } });
+    const error = (await eks.client().send(new ListClustersCommand({})).catch((e: unknown) => e)) as Error & {
+      code?: string;
+      $metadata?: { httpStatusCode?: number };
+    };
+    expect(error).toBeInstanceOf(Error);
+    expect(error.$metadata?.httpStatusCode).toBeUndefined();
+    expect(`${error.code} ${error.message}`).toMatch(/ECONNRESET|socket hang up/);
+    expect(eks.server.requestCounts.ListClusters).toBe(1);
+  });
+
+  it('eks-throttle=0.5 fails exactly the calls its seeded draws pick', async () => {
+    eks = await startTestEks({ faults: { eksThrottle: 0.5 }, randomSeed: 7 });
+    const seen = await outcomes(eks, 20);
+    const draw = seededRandom(7);
+    const expected = Array.from({ length: 20 }, () => (draw() < 0.5 ? 'ThrottlingException' : 'ok'));
+    expect(seen).toEqual(expected);
+    expect(seen).toContain('ok');
+    expect(seen).toContain('ThrottlingException');
+    expect(eks.server.requestCounts.ListClusters).toBe(20);
+  });
+
+  it('a rate of 0 never fails', async () => {
+    eks = await startTestEks({ faults: { eksThrottle: 0, eks5xx: 0, eksReset: 0 } });
+    expect(await outcomes(eks, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  });
+});
