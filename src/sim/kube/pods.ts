@@ -1,0 +1,375 @@
+// Pod admission (the EKS Fargate mutating webhook), scheduling (default-scheduler onto EC2 nodes, fargate-scheduler
+// onto a node of its own) and the kubelet's part (ContainerCreating → Running/Ready), on the simulated clock.
+import type { Faults } from '../faults.js';
+import { fargateProfileFor, type FargateProfileView } from './matching.js';
+import { AddressPool } from './names.js';
+import { rfc3339, type ObjectStore } from './store.js';
+import type { Condition, ContainerStatus, EventObject, KubeObject, NodeObject, Pod } from './types.js';
+
+export const COMPUTE_TYPE_ANNOTATION = 'eks.amazonaws.com/compute-type';
+export const FARGATE_PROFILE_LABEL = 'eks.amazonaws.com/fargate-profile';
+export const FARGATE_SCHEDULER = 'fargate-scheduler';
+export const DEFAULT_SCHEDULER = 'default-scheduler';
+export const FARGATE_TAINT = { key: COMPUTE_TYPE_ANNOTATION, value: 'fargate', effect: 'NoSchedule' };
+
+export interface PodTimings {
+  fargatePodStartSeconds: number;
+  ec2PodStartSeconds: number;
+}
+
+export interface PodLifecycleContext {
+  store: ObjectStore;
+  clock: { now(): number; setTimeout(fn: () => void, simMs: number): NodeJS.Timeout };
+  faults: Faults;
+  region: string;
+  kubeletVersion: string;
+  timings: PodTimings;
+  admissionProfiles(): FargateProfileView[];
+  ec2NodesAvailable(): boolean;
+  nameSuffix(): string;
+  /** Called after every change the lifecycle makes on its own (timers), so controllers see it. */
+  changed(): void;
+}
+
+const EC2_NODE_COUNT = 2;
+
+export class PodLifecycle {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly addresses: AddressPool;
+  private ec2Cursor = 0;
+
+  constructor(private readonly ctx: PodLifecycleContext) {
+    this.addresses = new AddressPool(ctx.region + ctx.kubeletVersion + ctx.nameSuffix());
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Creates a pod the way the API server does: defaults, then the mutating webhook, then storage; then schedules it. */
+  create(input: Pod): Pod {
+    const pod = structuredClone(input);
+    applyPodDefaults(pod);
+    this.admit(pod);
+    const stored = this.ctx.store.create('pods', pod, this.ctx.nameSuffix);
+    return this.schedule(stored);
+  }
+
+  /** The Fargate webhook: runs once, at creation; nothing re-admits a pod later. */
+  private admit(pod: Pod): void {
+    const annotations = pod.metadata.annotations ?? {};
+    if (annotations[COMPUTE_TYPE_ANNOTATION] === 'ec2') return;
+    if (pod.spec.nodeName) return;
+    const profile = fargateProfileFor(this.ctx.admissionProfiles(), pod.metadata.namespace ?? 'default', pod.metadata.labels ?? {});
+    if (!profile) return;
+    pod.spec.schedulerName = FARGATE_SCHEDULER;
+    pod.metadata.labels = { ...pod.metadata.labels, [FARGATE_PROFILE_LABEL]: profile.name };
+  }
+
+  private schedule(pod: Pod): Pod {
+    if (pod.spec.nodeName) {
+      this.startContainers(pod, this.ctx.timings.ec2PodStartSeconds);
+      return this.ctx.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) ?? pod;
+    }
+    if (pod.spec.schedulerName === FARGATE_SCHEDULER) {
+      const seconds = this.ctx.faults.fargateStartSeconds ?? this.ctx.timings.fargatePodStartSeconds;
+      this.later(seconds, () => this.placeOnFargate(pod));
+      return pod;
+    }
+    if (pod.spec.schedulerName && pod.spec.schedulerName !== DEFAULT_SCHEDULER) return pod;
+    return this.scheduleOnEc2(pod);
+  }
+
+  /** Schedules Pending default-scheduler pods once EC2 capacity exists; pods keep the scheduler they were admitted with. */
+  reconcile(): void {
+    if (!this.ctx.ec2NodesAvailable()) return;
+    this.ensureEc2Nodes();
+    for (const pod of this.ctx.store.list<Pod>('pods')) {
+      if (pod.spec.nodeName || pod.status.phase !== 'Pending') continue;
+      if ((pod.spec.schedulerName ?? DEFAULT_SCHEDULER) !== DEFAULT_SCHEDULER) continue;
+      this.scheduleOnEc2(pod);
+    }
+  }
+
+  ec2Nodes(): NodeObject[] {
+    return this.ctx.store.list<NodeObject>('nodes').filter((n) => !isFargateNode(n));
+  }
+
+  private ensureEc2Nodes(): NodeObject[] {
+    const existing = this.ec2Nodes();
+    for (let i = existing.length; i < EC2_NODE_COUNT; i++) existing.push(this.createNode('ec2'));
+    return existing;
+  }
+
+  private scheduleOnEc2(pod: Pod): Pod {
+    if (!this.ctx.ec2NodesAvailable()) return this.markUnschedulable(pod);
+    const nodes = this.ensureEc2Nodes();
+    const node = nodes[this.ec2Cursor++ % nodes.length]!;
+    const bound = this.bind(pod, node, DEFAULT_SCHEDULER);
+    this.startContainers(bound, this.ctx.timings.ec2PodStartSeconds);
+    return this.ctx.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) ?? bound;
+  }
+
+  private markUnschedulable(pod: Pod): Pod {
+    const message = unschedulableMessage(this.ctx.store.list<NodeObject>('nodes'));
+    const condition: Condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: this.now(),
+      reason: 'Unschedulable',
+      message,
+    };
+    const updated = this.ctx.store.update('pods', { ...pod, status: { ...pod.status, phase: 'Pending' as const, conditions: [condition] } });
+    this.recordEvent(updated, 'Warning', 'FailedScheduling', message, DEFAULT_SCHEDULER);
+    return updated;
+  }
+
+  /** The scheduler retries unschedulable pods when nodes change; Fargate nodes only change the reason. */
+  refreshUnschedulable(): void {
+    const nodes = this.ctx.store.list<NodeObject>('nodes');
+    const message = unschedulableMessage(nodes);
+    for (const pod of this.ctx.store.list<Pod>('pods')) {
+      const scheduled = pod.status.conditions?.find((c) => c.type === 'PodScheduled');
+      if (pod.spec.nodeName || scheduled?.reason !== 'Unschedulable' || scheduled.message === message) continue;
+      const conditions = pod.status.conditions!.map((c) => (c.type === 'PodScheduled' ? { ...c, message } : c));
+      const updated = this.ctx.store.update('pods', { ...pod, status: { ...pod.status, conditions } });
+      this.recordEvent(updated, 'Warning', 'FailedScheduling', message, DEFAULT_SCHEDULER);
+    }
+  }
+
+  private placeOnFargate(original: Pod): void {
+    const pod = this.current(original);
+    if (!pod || pod.spec.nodeName) return;
+    const node = this.createNode('fargate');
+    const bound = this.bind(pod, node, FARGATE_SCHEDULER);
+    this.setContainersStarted(bound);
+  }
+
+  private bind(pod: Pod, node: NodeObject, scheduler: string): Pod {
+    const hostIP = nodeInternalIp(node);
+    const conditions: Condition[] = [
+      { type: 'PodReadyToStartContainers', status: 'False', lastProbeTime: null, lastTransitionTime: this.now() },
+      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: this.now() },
+      { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: this.now(), reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` },
+      { type: 'ContainersReady', status: 'False', lastProbeTime: null, lastTransitionTime: this.now(), reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.now() },
+    ];
+    const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { waiting: { reason: 'ContainerCreating' } },
+      lastState: {},
+    }));
+    const bound = this.ctx.store.update('pods', {
+      ...pod,
+      spec: { ...pod.spec, nodeName: node.metadata.name },
+      status: { ...pod.status, phase: 'Pending' as const, conditions, hostIP, hostIPs: [{ ip: hostIP }], startTime: this.now(), containerStatuses },
+    });
+    this.recordEvent(bound, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`, scheduler);
+    return bound;
+  }
+
+  private startContainers(pod: Pod, seconds: number): void {
+    this.later(seconds, () => {
+      const current = this.current(pod);
+      if (current?.spec.nodeName && current.status.phase === 'Pending') this.setContainersStarted(current);
+    });
+  }
+
+  /** Running and Ready, unless the rollout-stuck fault holds the containers in ContainerCreating forever. */
+  private setContainersStarted(pod: Pod): void {
+    if (this.ctx.faults.rolloutStuck) return;
+    const node = this.ctx.store.get<NodeObject>('nodes', undefined, pod.spec.nodeName ?? '');
+    const podIP = node && isFargateNode(node) ? nodeInternalIp(node) : this.podIp();
+    const now = this.now();
+    const conditions: Condition[] = (pod.status.conditions ?? []).map((c) => ({ type: c.type, status: 'True' as const, lastProbeTime: null, lastTransitionTime: now }));
+    const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: `${c.image ?? ''}@sha256:${'0'.repeat(64)}`,
+      containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}${c.name.length}`,
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: now } },
+      lastState: {},
+    }));
+    const running = this.ctx.store.update('pods', {
+      ...pod,
+      status: { ...pod.status, phase: 'Running' as const, conditions, podIP, podIPs: [{ ip: podIP }], containerStatuses },
+    });
+    for (const c of pod.spec.containers) this.recordEvent(running, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', pod.spec.nodeName);
+    this.ctx.changed();
+  }
+
+  /** A pod is gone: its Fargate node goes with it. */
+  podDeleted(pod: Pod): void {
+    const nodeName = pod.spec.nodeName;
+    if (!nodeName) return;
+    const node = this.ctx.store.get<NodeObject>('nodes', undefined, nodeName);
+    if (node && isFargateNode(node)) this.ctx.store.delete('nodes', undefined, nodeName);
+  }
+
+  private createNode(kind: 'ec2' | 'fargate'): NodeObject {
+    const [third, fourth] = this.addresses.next();
+    const ip = `192.168.${third}.${fourth}`;
+    const base = `ip-192-168-${third}-${fourth}.${this.ctx.region}.compute.internal`;
+    const name = kind === 'fargate' ? `fargate-${base}` : base;
+    const zone = `${this.ctx.region}${'abc'[(third + fourth) % 3]}`;
+    const labels: Record<string, string> = {
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/hostname': kind === 'fargate' ? base : name,
+      'topology.kubernetes.io/region': this.ctx.region,
+      'topology.kubernetes.io/zone': zone,
+      'failure-domain.beta.kubernetes.io/region': this.ctx.region,
+      'failure-domain.beta.kubernetes.io/zone': zone,
+    };
+    if (kind === 'fargate') labels[COMPUTE_TYPE_ANNOTATION] = 'fargate';
+    else {
+      labels['eks.amazonaws.com/capacityType'] = 'ON_DEMAND';
+      labels['eks.amazonaws.com/nodegroup'] = 'ng-1';
+      labels['node.kubernetes.io/instance-type'] = 'm5.large';
+    }
+    const now = this.now();
+    const node: NodeObject = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, uid: '', resourceVersion: '', creationTimestamp: '', labels },
+      spec: kind === 'fargate' ? { taints: [FARGATE_TAINT], providerID: `aws:///${zone}/fargate-${ip}` } : { providerID: `aws:///${zone}/i-0${fourth.toString(16)}${third.toString(16)}5eafc0ffee` },
+      status: {
+        conditions: [
+          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: now, lastTransitionTime: now },
+          { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure', lastHeartbeatTime: now, lastTransitionTime: now },
+          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', lastHeartbeatTime: now, lastTransitionTime: now },
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: ip },
+          { type: 'Hostname', address: name },
+          { type: 'InternalDNS', address: base },
+        ],
+        nodeInfo: {
+          kubeletVersion: this.ctx.kubeletVersion,
+          kubeProxyVersion: this.ctx.kubeletVersion,
+          operatingSystem: 'linux',
+          architecture: 'amd64',
+          containerRuntimeVersion: 'containerd://1.7.27',
+          osImage: 'Amazon Linux 2023.7.20250512',
+          kernelVersion: '6.1.134-152.225.amzn2023.x86_64',
+        },
+        allocatable: { cpu: kind === 'fargate' ? '2' : '1930m', memory: kind === 'fargate' ? '3928640Ki' : '7291520Ki', pods: kind === 'fargate' ? '1' : '29' },
+        capacity: { cpu: '2', memory: kind === 'fargate' ? '4030040Ki' : '7934592Ki', pods: kind === 'fargate' ? '1' : '29' },
+      },
+    };
+    const created = this.ctx.store.create('nodes', node, this.ctx.nameSuffix);
+    this.refreshUnschedulable();
+    return created;
+  }
+
+  private podIp(): string {
+    const [third, fourth] = this.addresses.next();
+    return `192.168.${third}.${fourth}`;
+  }
+
+  recordEvent(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, host?: string): void {
+    const now = this.now();
+    const hex = (this.ctx.clock.now() * 1000).toString(16).replace('.', '').slice(-16).padStart(16, '0');
+    const event: EventObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${object.metadata.name}.${hex}${this.ctx.nameSuffix()}`, namespace: object.metadata.namespace ?? 'default', uid: '', resourceVersion: '', creationTimestamp: '' },
+      involvedObject: {
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        name: object.metadata.name,
+        uid: object.metadata.uid,
+        apiVersion: object.apiVersion,
+        resourceVersion: object.metadata.resourceVersion,
+      },
+      reason,
+      message,
+      type,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      source: host ? { component, host } : { component },
+      reportingComponent: component,
+      reportingInstance: host ?? '',
+    };
+    this.ctx.store.create('events', event, this.ctx.nameSuffix);
+  }
+
+  private current(pod: Pod): Pod | undefined {
+    const found = this.ctx.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name);
+    return found && found.metadata.uid === pod.metadata.uid ? found : undefined;
+  }
+
+  private later(seconds: number, fn: () => void): void {
+    const timer = this.ctx.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+      this.ctx.changed();
+    }, seconds * 1000);
+    this.timers.add(timer);
+  }
+
+  private now(): string {
+    return rfc3339(this.ctx.clock.now());
+  }
+}
+
+export function isFargateNode(node: NodeObject): boolean {
+  return node.metadata.labels?.[COMPUTE_TYPE_ANNOTATION] === 'fargate';
+}
+
+export function nodeInternalIp(node: NodeObject): string {
+  const addresses = (node.status.addresses ?? []) as { type: string; address: string }[];
+  return addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.status.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
+
+/** kube-scheduler's wording: no nodes at all is its own error; Fargate nodes fail on their taint. */
+export function unschedulableMessage(nodes: readonly NodeObject[]): string {
+  if (nodes.length === 0) return 'no nodes available to schedule pods';
+  const n = nodes.length;
+  return (
+    `0/${n} nodes are available: ${n} node(s) had untolerated taint {${FARGATE_TAINT.key}: ${FARGATE_TAINT.value}}. ` +
+    `preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`
+  );
+}
+
+function applyPodDefaults(pod: Pod): void {
+  const spec = pod.spec;
+  spec.schedulerName ??= DEFAULT_SCHEDULER;
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  spec.priority ??= 0;
+  const tolerations = (spec.tolerations as { key?: string }[] | undefined) ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as { key: string });
+  }
+  spec.tolerations = tolerations;
+  for (const c of spec.containers ?? []) {
+    c.imagePullPolicy ??= 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+  }
+  pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
+}
