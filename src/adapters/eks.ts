@@ -1,0 +1,150 @@
+// The EKS API as the pipeline needs it: the real SDK over HTTP(S), with errors sorted into what a poller can act on.
+import {
+  DescribeClusterCommand,
+  DescribeFargateProfileCommand,
+  EKSClient,
+  paginateListFargateProfiles,
+} from '@aws-sdk/client-eks';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+
+export interface ClusterInfo {
+  name: string;
+  /** https URL of the Kubernetes API. */
+  endpoint: string;
+  /** Base64 of the cluster CA's PEM, as DescribeCluster returns it. */
+  caData: string;
+  status: string;
+  version: string;
+}
+
+export interface ProfileSelector {
+  namespace: string;
+  labels?: Record<string, string>;
+}
+
+export interface ProfileHealthIssue {
+  code: string;
+  message: string;
+}
+
+export interface FargateProfileState {
+  name: string;
+  /** CREATING, ACTIVE, DELETING, CREATE_FAILED or DELETE_FAILED. */
+  status: string;
+  selectors: ProfileSelector[];
+  healthIssues: ProfileHealthIssue[];
+}
+
+export interface EksApi {
+  describeCluster(clusterName: string, signal?: AbortSignal): Promise<ClusterInfo>;
+  describeFargateProfile(clusterName: string, profileName: string, signal?: AbortSignal): Promise<FargateProfileState>;
+  /** Every profile name of the cluster, across pages. */
+  listFargateProfiles(clusterName: string, signal?: AbortSignal): Promise<string[]>;
+}
+
+/** What a poller can do about a failed call: retry (throttled, server, network), wait a while (notFound), or stop. */
+export type EksErrorKind = 'throttled' | 'server' | 'network' | 'notFound' | 'accessDenied' | 'other';
+
+export class EksApiError extends Error {
+  constructor(
+    readonly kind: EksErrorKind,
+    readonly operation: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EksApiError';
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'throttled' || this.kind === 'server' || this.kind === 'network';
+  }
+}
+
+export interface EksApiOptions {
+  region: string;
+  /** Explicit credentials (the demo's); otherwise the SDK's default chain, with `profile` when given. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  profile?: string;
+  /** Overrides the endpoint; without it the SDK honours AWS_ENDPOINT_URL_EKS / AWS_ENDPOINT_URL itself. */
+  endpoint?: string;
+  /** SDK attempts per call. Our poller owns retries and deadlines, so keep this low. */
+  maxAttempts?: number;
+}
+
+export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 2 }: EksApiOptions): EksApi {
+  const client = new EKSClient({
+    region,
+    maxAttempts,
+    credentials: credentials ?? fromNodeProviderChain(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
+  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toEksApiError(operation, error);
+    }
+  };
+  return {
+    describeCluster: (name, signal) =>
+      call('DescribeCluster', async () => {
+        const { cluster } = await client.send(new DescribeClusterCommand({ name }), { abortSignal: signal });
+        return {
+          name: cluster?.name ?? name,
+          endpoint: cluster?.endpoint ?? '',
+          caData: cluster?.certificateAuthority?.data ?? '',
+          status: cluster?.status ?? 'UNKNOWN',
+          version: cluster?.version ?? '',
+        };
+      }),
+    describeFargateProfile: (clusterName, fargateProfileName, signal) =>
+      call('DescribeFargateProfile', async () => {
+        const { fargateProfile: p } = await client.send(
+          new DescribeFargateProfileCommand({ clusterName, fargateProfileName }),
+          { abortSignal: signal },
+        );
+        return {
+          name: p?.fargateProfileName ?? fargateProfileName,
+          status: p?.status ?? 'UNKNOWN',
+          selectors: (p?.selectors ?? []).map((s) => ({
+            namespace: s.namespace ?? '',
+            ...(s.labels && Object.keys(s.labels).length > 0 ? { labels: { ...s.labels } } : {}),
+          })),
+          healthIssues: (p?.health?.issues ?? []).map((i) => ({ code: i.code ?? 'Unknown', message: i.message ?? '' })),
+        };
+      }),
+    listFargateProfiles: (clusterName, signal) =>
+      call('ListFargateProfiles', async () => {
+        const names: string[] = [];
+        for await (const page of paginateListFargateProfiles({ client }, { clusterName }, { abortSignal: signal })) {
+          names.push(...(page.fargateProfileNames ?? []));
+        }
+        return names;
+      }),
+  };
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'TimeoutError']);
+
+/** Sorts an SDK failure by what the caller can do about it; an abort passes through unchanged. */
+export function toEksApiError(operation: string, error: unknown): unknown {
+  if (!(error instanceof Error)) return new EksApiError('other', operation, `${operation}: ${String(error)}`);
+  if (error.name === 'AbortError') return error;
+  const e = error as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  const kind: EksErrorKind = THROTTLING.has(e.name) || status === 429
+    ? 'throttled'
+    : e.name === 'ResourceNotFoundException' || status === 404
+      ? 'notFound'
+      : e.name === 'AccessDeniedException' || status === 403
+        ? 'accessDenied'
+        : (status !== undefined && status >= 500) || e.$fault === 'server'
+          ? 'server'
+          : NETWORK.has(e.code ?? '') || NETWORK.has(e.name)
+            ? 'network'
+            : 'other';
+  return new EksApiError(kind, operation, `${operation}: ${e.name}: ${e.message}`, { cause: error });
+}

@@ -1,0 +1,306 @@
+// Kubernetes as the heal needs it, over @kubernetes/client-node 1.4: reached either with DescribeCluster's endpoint
+// and CA plus an in-process EKS token, or through a kubeconfig. The token never leaves this file.
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
+import type { PodInfo } from '../core/pods.js';
+import type { Clock } from '../core/backoff.js';
+
+export interface DeploymentInfo {
+  namespace: string;
+  name: string;
+  generation: number;
+  observedGeneration: number;
+  /** spec.replicas */
+  desired: number;
+  /** status.replicas: pods of every ReplicaSet of the Deployment. */
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+  templateAnnotations: Record<string, string>;
+}
+
+export interface KubeEvent {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** Epoch ms of the latest occurrence. */
+  lastSeen: number;
+}
+
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  ready: boolean;
+  unschedulable: boolean;
+  taints: { key: string; value?: string; effect: string }[];
+}
+
+export interface RestartOptions {
+  /** The restartedAt stamp, like `kubectl rollout restart`. */
+  at: Date;
+  /** Pod template annotations to delete in the same patch, so the fix is one rollout, not two. */
+  removeAnnotations?: readonly string[];
+}
+
+export interface KubeApi {
+  listPods(namespace: string, labelSelector?: string): Promise<PodInfo[]>;
+  getDeployment(namespace: string, name: string): Promise<DeploymentInfo | undefined>;
+  /** `kubectl rollout restart`: strategic-merge patch of the template annotation kubectl.kubernetes.io/restartedAt. */
+  restartDeployment(namespace: string, name: string, options: RestartOptions): Promise<void>;
+  /** Events about one object, oldest first. */
+  listEvents(namespace: string, involvedObjectName: string): Promise<KubeEvent[]>;
+  listNodes(): Promise<NodeInfo[]>;
+}
+
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+/** A failed Kubernetes call; `retryable` for 429, 5xx and dropped connections. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'KubeApiError';
+  }
+
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface EksKubeOptions {
+  clusterName: string;
+  region: string;
+  /** DescribeCluster's endpoint. */
+  endpoint: string;
+  /** DescribeCluster's certificateAuthority.data (base64 PEM). */
+  caData: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Signs tokens and decides when they expire: the simulator's clock in the demo. */
+  clock?: Pick<Clock, 'now'>;
+  /** Refresh this long before the token's 14 minutes run out. */
+  refreshMarginMs?: number;
+}
+
+export interface KubeconfigOptions {
+  /** A kubeconfig file; without it the default lookup (KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  context?: string;
+}
+
+const EKS_USER = 'safe-eksctl-eks-token';
+
+/** A Kubernetes client authenticated with in-process EKS tokens, refreshed before they expire and after a 401. */
+export function createEksKubeApi(options: EksKubeOptions): KubeApi {
+  const tokens = new EksTokenSource(options);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: options.clusterName, server: options.endpoint, caData: options.caData, skipTLSVerify: false }],
+    users: [{ name: EKS_USER }],
+    contexts: [{ name: options.clusterName, cluster: options.clusterName, user: EKS_USER }],
+    currentContext: options.clusterName,
+  });
+  kc.addAuthenticator({
+    isAuthProvider: (user) => user.name === EKS_USER,
+    applyAuthentication: async (_user, opts) => {
+      opts.headers = { ...opts.headers, Authorization: `Bearer ${await tokens.get()}` };
+    },
+  });
+  return kubeApiFrom(kc, async (call) => {
+    try {
+      return await call();
+    } catch (error) {
+      // A token can be refused before its advertised expiry (clock skew, a revoked session): refresh once.
+      if (!(error instanceof ApiException) || error.code !== 401) throw error;
+      tokens.invalidate();
+      return await call();
+    }
+  });
+}
+
+export function createKubeconfigKubeApi({ kubeconfig, context }: KubeconfigOptions): KubeApi {
+  const kc = new KubeConfig();
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  else kc.loadFromDefault();
+  if (context) kc.setCurrentContext(context);
+  return kubeApiFrom(kc, (call) => call());
+}
+
+class EksTokenSource {
+  private current: { token: string; expiresAt: number } | undefined;
+  private pending: Promise<string> | undefined;
+
+  constructor(private readonly options: EksKubeOptions) {}
+
+  get(): Promise<string> {
+    const now = this.now();
+    const margin = this.options.refreshMarginMs ?? 60_000;
+    if (this.current && now < this.current.expiresAt - margin) return Promise.resolve(this.current.token);
+    this.pending ??= this.refresh().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  private async refresh(): Promise<string> {
+    const { credentials, clusterName, region } = this.options;
+    const identity = typeof credentials === 'function' ? await credentials() : credentials;
+    const signedAt = this.now();
+    const { token } = await createEksToken({ clusterName, region, credentials: identity, now: new Date(signedAt) });
+    this.current = { token, expiresAt: signedAt + TOKEN_LIFETIME_MS };
+    return token;
+  }
+
+  private now(): number {
+    return this.options.clock?.now() ?? Date.now();
+  }
+}
+
+type Retry = <T>(call: () => Promise<T>) => Promise<T>;
+
+function kubeApiFrom(kc: KubeConfig, retry401: Retry): KubeApi {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await retry401(fn);
+    } catch (error) {
+      throw toKubeApiError(what, error);
+    }
+  };
+  return {
+    listPods: (namespace, labelSelector) =>
+      call(`list pods in ${namespace}`, async () => {
+        const list = await core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) });
+        return list.items.map(toPodInfo);
+      }),
+    getDeployment: async (namespace, name) => {
+      try {
+        return toDeploymentInfo(await call(`read deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ namespace, name })));
+      } catch (error) {
+        if (error instanceof KubeApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+    restartDeployment: async (namespace, name, { at, removeAnnotations = [] }) => {
+      const annotations: Record<string, string | null> = {};
+      for (const key of removeAnnotations) annotations[key] = null;
+      annotations[RESTARTED_AT_ANNOTATION] = rfc3339(at);
+      const body = { spec: { template: { metadata: { annotations } } } };
+      await call(`restart deployment ${namespace}/${name}`, () =>
+        // client-node 1.x sends PATCH as JSON patch unless told otherwise; kubectl uses a strategic merge patch.
+        apps.patchNamespacedDeployment(
+          { namespace, name, body },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        ),
+      );
+    },
+    listEvents: (namespace, involvedObjectName) =>
+      call(`list events of ${namespace}/${involvedObjectName}`, async () => {
+        const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedObjectName}` });
+        return list.items
+          // Not every API server honours every field selector; filter again so the answer is right either way.
+          .filter((e) => e.involvedObject?.name === involvedObjectName)
+          .map((e) => ({
+            type: e.type ?? 'Normal',
+            reason: e.reason ?? '',
+            message: e.message ?? '',
+            count: e.count ?? 1,
+            lastSeen: toMs(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp),
+          }))
+          .sort((a, b) => a.lastSeen - b.lastSeen);
+      }),
+    listNodes: () =>
+      call('list nodes', async () => {
+        const list = await core.listNode();
+        return list.items.map((n) => ({
+          name: n.metadata?.name ?? '',
+          labels: { ...(n.metadata?.labels ?? {}) },
+          ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+          unschedulable: n.spec?.unschedulable === true,
+          taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+        }));
+      }),
+  };
+}
+
+/** RFC 3339 to the second, as kubectl writes restartedAt. */
+function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function toMs(value: Date | string | undefined): number {
+  if (value === undefined) return 0;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+export function toPodInfo(pod: V1Pod): PodInfo {
+  const meta = pod.metadata ?? {};
+  return {
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    labels: { ...(meta.labels ?? {}) },
+    annotations: { ...(meta.annotations ?? {}) },
+    schedulerName: pod.spec?.schedulerName ?? 'default-scheduler',
+    phase: pod.status?.phase ?? 'Pending',
+    conditions: (pod.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+    })),
+    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    creationTimestamp: toMs(meta.creationTimestamp),
+    ...(meta.deletionTimestamp ? { deletionTimestamp: toMs(meta.deletionTimestamp) } : {}),
+    ownerReferences: (meta.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name })),
+  };
+}
+
+function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
+  return {
+    namespace: d.metadata?.namespace ?? '',
+    name: d.metadata?.name ?? '',
+    generation: d.metadata?.generation ?? 0,
+    observedGeneration: d.status?.observedGeneration ?? 0,
+    desired: d.spec?.replicas ?? 1,
+    current: d.status?.replicas ?? 0,
+    updated: d.status?.updatedReplicas ?? 0,
+    ready: d.status?.readyReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    templateAnnotations: { ...(d.spec?.template.metadata?.annotations ?? {}) },
+  };
+}
+
+/** Never includes request headers, so no token can reach a message. */
+function toKubeApiError(what: string, error: unknown): unknown {
+  if (error instanceof KubeApiError) return error;
+  if (error instanceof ApiException) {
+    const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '');
+    let message = body;
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      // not JSON: keep the text
+    }
+    return new KubeApiError(error.code, `${what}: HTTP ${error.code}: ${message.slice(0, 300)}`, { cause: error });
+  }
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  return new KubeApiError(undefined, `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

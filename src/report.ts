@@ -1,0 +1,160 @@
+// What a run did, as the summary a person reads and the JSON report a pipeline parses (`--output json`).
+import { ExitCode } from './errors.js';
+
+export type PhaseStatus = 'ok' | 'failed' | 'skipped';
+
+export interface PhaseRecord {
+  name: string;
+  status: PhaseStatus;
+  durationMs: number;
+  /** Why the phase was skipped or how it failed, in one line. */
+  detail?: string;
+}
+
+export interface ProfileRecord {
+  name: string;
+  /** The last status seen: ACTIVE, CREATE_FAILED, … */
+  status: string;
+  waitedMs: number;
+  /** DescribeFargateProfile calls made. */
+  polls: number;
+}
+
+export interface CoreDnsRecord {
+  desired: number;
+  ready: number;
+  /** CoreDNS pods stuck in Pending on default-scheduler when the heal started. */
+  stuckBefore: number;
+  /** Rollout restarts made (0 when CoreDNS was healthy or starting). */
+  restarts: number;
+  /** Whether the `eks.amazonaws.com/compute-type: ec2` template annotation was removed. */
+  annotationRemoved: boolean;
+}
+
+export interface RunReport {
+  ok: boolean;
+  exitCode: number;
+  cluster: string;
+  phases: PhaseRecord[];
+  profiles: ProfileRecord[];
+  /** null when the heal did not run (`--no-heal`, or an earlier phase failed). */
+  coredns: CoreDnsRecord | null;
+  /** The failure, as the one line the CLI prints. */
+  error?: string;
+}
+
+/** Collects phases, profiles and CoreDNS as the pipeline runs; `report()` freezes them into a RunReport. */
+export class RunRecorder {
+  readonly phases: PhaseRecord[] = [];
+  readonly profiles: ProfileRecord[] = [];
+  coredns: CoreDnsRecord | null = null;
+
+  constructor(
+    readonly cluster: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Runs one phase and records its status and duration, failed or not. */
+  async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const start = this.now();
+    try {
+      const result = await fn();
+      this.phases.push({ name, status: 'ok', durationMs: this.now() - start });
+      return result;
+    } catch (error) {
+      this.phases.push({ name, status: 'failed', durationMs: this.now() - start, detail: messageOf(error) });
+      throw error;
+    }
+  }
+
+  skipPhase(name: string, why: string): void {
+    this.phases.push({ name, status: 'skipped', durationMs: 0, detail: why });
+  }
+
+  /** Adds or replaces a profile's record (a profile is recorded once, with its latest state). */
+  profile(record: ProfileRecord): void {
+    const { name, status, waitedMs, polls } = record;
+    const index = this.profiles.findIndex((p) => p.name === name);
+    if (index === -1) this.profiles.push({ name, status, waitedMs, polls });
+    else this.profiles[index] = { name, status, waitedMs, polls };
+  }
+
+  report(exitCode: number, error?: unknown): RunReport {
+    return buildReport({
+      cluster: this.cluster,
+      exitCode,
+      phases: this.phases,
+      profiles: this.profiles,
+      coredns: this.coredns,
+      ...(error !== undefined ? { error: messageOf(error) } : {}),
+    });
+  }
+}
+
+export function buildReport(input: Omit<RunReport, 'ok'>): RunReport {
+  const { exitCode, cluster, phases, profiles, coredns, error } = input;
+  return {
+    ok: exitCode === ExitCode.ok,
+    exitCode,
+    cluster,
+    phases: phases.map((p) => ({ ...p })),
+    profiles: profiles.map((p) => ({ ...p })),
+    coredns: coredns ? { ...coredns } : null,
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** The JSON report: one document, nothing else on stdout. */
+export function formatJsonReport(report: RunReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+/** The summary printed after the task list in text mode. */
+export function formatSummary(report: RunReport): string {
+  const lines: string[] = [];
+  lines.push(report.ok ? `Cluster "${report.cluster}" is ready.` : `Cluster "${report.cluster}": failed (exit ${report.exitCode}).`);
+  if (report.error) lines.push(`  ${report.error}`);
+  if (report.phases.length > 0) {
+    lines.push('Phases:');
+    for (const p of report.phases) {
+      const detail = p.status === 'skipped' && p.detail ? ` (${p.detail})` : '';
+      lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(7)} ${p.status === 'skipped' ? '' : formatDuration(p.durationMs)}${detail}`.trimEnd());
+    }
+  }
+  if (report.profiles.length > 0) {
+    lines.push('Fargate profiles:');
+    for (const p of report.profiles) {
+      lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} waited ${formatDuration(p.waitedMs)}, ${plural(p.polls, 'poll')}`);
+    }
+  }
+  if (report.coredns) {
+    const c = report.coredns;
+    const action =
+      c.restarts === 0
+        ? c.stuckBefore === 0
+          ? 'not restarted (nothing was stuck)'
+          : 'not restarted'
+        : `restarted ${c.restarts === 1 ? 'once' : `${c.restarts} times`}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
+    lines.push(`CoreDNS: ${c.ready}/${c.desired} ready; ${c.stuckBefore} stuck before; ${action}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** 850ms, 42s, 3m05s, 1h02m. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.round(ms))}ms`;
+  const seconds = Math.floor(ms / 1_000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** "1 poll", "3 polls". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

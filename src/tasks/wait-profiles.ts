@@ -1,0 +1,234 @@
+// "Wait for Fargate profiles": every profile polled at once, on a capped schedule, failing fast on the states eksctl
+// never notices (CREATE_FAILED waits out eksctl's whole --timeout).
+import type { ListrTask } from 'listr2';
+import { type Clock, pollDelays, systemClock } from '../core/backoff.js';
+import { EksApiError, type EksApi, type FargateProfileState, type ProfileHealthIssue } from '../adapters/eks.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
+import { formatDuration, plural, type ProfileRecord } from '../report.js';
+
+export const DEFAULT_FARGATE_TIMEOUT_MS = 20 * 60_000;
+/** EKS can answer NotFound for a moment right after eksctl's CreateFargateProfile; longer than this, it is gone. */
+export const DEFAULT_NOT_FOUND_GRACE_MS = 60_000;
+
+/** States a profile never leaves on its own towards ACTIVE. */
+const FAILED_STATES = new Set(['CREATE_FAILED', 'DELETE_FAILED', 'DELETING']);
+
+export interface ProfileProgress {
+  name: string;
+  /** The last status seen, or what went wrong with the last call (e.g. "throttled"). */
+  status: string;
+  elapsedMs: number;
+  polls: number;
+}
+
+export interface ProfileWaitOptions {
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** Give up this long after the wait starts (`--fargate-timeout`). */
+  timeoutMs?: number;
+  /** Pauses between polls; defaults to pollDelays() (about 1 s growing to 5 s). */
+  delays?: Iterator<number>;
+  notFoundGraceMs?: number;
+  onProgress?: (progress: ProfileProgress) => void;
+}
+
+/** The profile as last described, with how long the wait took and how many DescribeFargateProfile calls it made. */
+export interface ProfileWaitResult extends ProfileRecord {
+  selectors: FargateProfileState['selectors'];
+  healthIssues: ProfileHealthIssue[];
+}
+
+/** Polls one profile until ACTIVE. Throws SafeEksctlError (exit 3) on a failed state, AccessDenied or the deadline. */
+export async function waitForProfile(
+  eks: EksApi,
+  clusterName: string,
+  profileName: string,
+  {
+    clock = systemClock,
+    signal,
+    timeoutMs = DEFAULT_FARGATE_TIMEOUT_MS,
+    delays = pollDelays(),
+    notFoundGraceMs = DEFAULT_NOT_FOUND_GRACE_MS,
+    onProgress,
+  }: ProfileWaitOptions = {},
+): Promise<ProfileWaitResult> {
+  const start = clock.now();
+  const deadline = start + timeoutMs;
+  let polls = 0;
+  let status = 'UNKNOWN';
+  let notFoundSince: number | undefined;
+  const fail = (message: string, cause?: unknown) =>
+    new ProfileWaitError(`Fargate profile "${profileName}" ${message}`, { name: profileName, status, waitedMs: clock.now() - start, polls }, cause);
+
+  for (;;) {
+    signal?.throwIfAborted();
+    polls++;
+    try {
+      const profile = await eks.describeFargateProfile(clusterName, profileName, signal);
+      status = profile.status;
+      notFoundSince = undefined;
+      onProgress?.({ name: profileName, status, elapsedMs: clock.now() - start, polls });
+      if (status === 'ACTIVE') {
+        return { name: profileName, status, waitedMs: clock.now() - start, polls, selectors: profile.selectors, healthIssues: profile.healthIssues };
+      }
+      if (FAILED_STATES.has(status)) throw fail(`is ${status}${describeIssues(profile.healthIssues)}`);
+    } catch (error) {
+      if (!(error instanceof EksApiError)) throw error;
+      if (error.kind === 'accessDenied') throw fail(`cannot be read: ${error.message}`, error);
+      if (error.kind === 'notFound') {
+        notFoundSince ??= clock.now();
+        if (clock.now() - notFoundSince >= notFoundGraceMs) {
+          throw fail(`was not found for ${formatDuration(clock.now() - notFoundSince)}: ${error.message}`, error);
+        }
+      } else if (!error.retryable) {
+        throw fail(`cannot be read: ${error.message}`, error);
+      }
+      onProgress?.({ name: profileName, status: error.kind, elapsedMs: clock.now() - start, polls });
+    }
+    const left = deadline - clock.now();
+    if (left <= 0) {
+      throw fail(`is still ${status} after ${formatDuration(clock.now() - start)} (${plural(polls, 'poll')}); raise --fargate-timeout to wait longer`);
+    }
+    // The last pause is cut short so that one final poll lands on the deadline itself.
+    await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
+  }
+}
+
+/** A profile that will not turn ACTIVE (exit 3), with what was seen of it for the report. */
+export class ProfileWaitError extends SafeEksctlError {
+  constructor(
+    message: string,
+    readonly profile: ProfileRecord,
+    cause?: unknown,
+  ) {
+    super(message, ExitCode.fargateProfile, { cause });
+    this.name = 'ProfileWaitError';
+  }
+}
+
+function describeIssues(issues: readonly ProfileHealthIssue[]): string {
+  if (issues.length === 0) return ' (no health issues reported)';
+  return ': ' + issues.map((i) => `${i.code}: ${i.message}`).join('; ');
+}
+
+export interface WaitProfilesOptions extends Omit<ProfileWaitOptions, 'delays' | 'onProgress'> {
+  /** A fresh schedule per profile; defaults to pollDelays(). */
+  delays?: () => Iterator<number>;
+  onProgress?: (progress: ProfileProgress) => void;
+}
+
+/** Profile names to wait for: the config's, plus any the cluster already has, each once, config order first. */
+export function profilesToWaitFor(configNames: readonly string[], clusterNames: readonly string[]): string[] {
+  return [...new Set([...configNames, ...clusterNames])];
+}
+
+/** Waits for every profile concurrently; the first failure stops the others and is thrown. */
+export async function waitForProfiles(
+  eks: EksApi,
+  clusterName: string,
+  profileNames: readonly string[],
+  { signal, delays = () => pollDelays(), ...options }: WaitProfilesOptions = {},
+): Promise<ProfileWaitResult[]> {
+  const stop = new AbortController();
+  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  try {
+    return await Promise.all(
+      profileNames.map((name) =>
+        waitForProfile(eks, clusterName, name, { ...options, signal: linked, delays: delays() }).catch((error: unknown) => {
+          stop.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    stop.abort();
+  }
+}
+
+export interface WaitProfilesTaskOptions {
+  eks: EksApi;
+  clusterName: string;
+  /** Profile names from the cluster config. */
+  configProfiles: readonly string[];
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** `--fargate-timeout` in ms. */
+  timeoutMs?: number;
+  /** `--poll-interval` in ms: the longest pause between polls. */
+  pollIntervalMs?: number;
+  random?: () => number;
+  notFoundGraceMs?: number;
+  /** Receives every profile's record when its wait ends, ACTIVE or failed, in completion order. */
+  onProfile?: (result: ProfileRecord) => void;
+  /** Receives each profile that turned ACTIVE, with its selectors (what the heal classifies CoreDNS against). */
+  onActive?: (result: ProfileWaitResult) => void;
+}
+
+export const WAIT_PROFILES_TITLE = 'Wait for Fargate profiles';
+
+/**
+ * The listr2 task: lists the cluster's profiles, then one concurrent subtask per profile whose title shows its status
+ * and elapsed time. Hands each profile's record to `onProfile`.
+ */
+export function waitProfilesTask<Ctx>(options: WaitProfilesTaskOptions): ListrTask<Ctx> {
+  const { eks, clusterName, configProfiles, clock = systemClock, signal, pollIntervalMs, random, onProfile, onActive } = options;
+  return {
+    title: WAIT_PROFILES_TITLE,
+    task: async (_ctx, task) => {
+      const listed = await retrying(() => eks.listFargateProfiles(clusterName, signal), clock, signal).catch((error: unknown) => {
+        if (!(error instanceof EksApiError)) throw error;
+        throw new SafeEksctlError(`cannot list the Fargate profiles of "${clusterName}": ${error.message}`, ExitCode.fargateProfile, { cause: error });
+      });
+      const names = profilesToWaitFor(configProfiles, listed);
+      if (names.length === 0) {
+        task.skip(`${WAIT_PROFILES_TITLE}: the cluster has no Fargate profiles`);
+        return;
+      }
+      const stop = new AbortController();
+      const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      return task.newListr(
+        names.map((name) => ({
+          title: name,
+          task: async (_sub, subtask) => {
+            try {
+              const result = await waitForProfile(eks, clusterName, name, {
+                clock,
+                signal: linked,
+                delays: pollDelays({ ...(pollIntervalMs ? { maxIntervalMs: pollIntervalMs } : {}), ...(random ? { random } : {}) }),
+                ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+                ...(options.notFoundGraceMs !== undefined ? { notFoundGraceMs: options.notFoundGraceMs } : {}),
+                onProgress: (p) => (subtask.title = `${name}: ${p.status} (${formatDuration(p.elapsedMs)})`),
+              });
+              subtask.title = `${name}: ACTIVE after ${formatDuration(result.waitedMs)} (${plural(result.polls, 'poll')})`;
+              onProfile?.(result);
+              onActive?.(result);
+            } catch (error) {
+              if (error instanceof ProfileWaitError) onProfile?.(error.profile);
+              // One failed profile ends the phase: stop polling the others rather than let them run to the deadline.
+              stop.abort(error);
+              throw error;
+            }
+          },
+        })),
+        { concurrent: true, exitOnError: true },
+      );
+    },
+  };
+}
+
+/**
+ * One call retried on throttling, 5xx and network errors, on the poll schedule, for at most a minute: the single
+ * ListFargateProfiles of the phase should not fail the create on one 429.
+ */
+export async function retrying<T>(fn: () => Promise<T>, clock: Clock, signal?: AbortSignal, limitMs = 60_000): Promise<T> {
+  const start = clock.now();
+  const delays = pollDelays();
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof EksApiError) || !error.retryable || clock.now() - start >= limitMs) throw error;
+    }
+    await clock.sleep(delays.next().value, signal);
+  }
+}

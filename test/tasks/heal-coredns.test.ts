@@ -1,0 +1,198 @@
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KubeApiError } from '../../src/adapters/kube.js';
+import { pollDelays, restartDelays } from '../../src/core/backoff.js';
+import type { FargateProfileView } from '../../src/core/pods.js';
+import { ExitCode } from '../../src/errors.js';
+import type { CoreDnsRecord } from '../../src/report.js';
+import { CoreDnsHealError, healCoreDns, healCoreDnsTask, HEAL_COREDNS_TITLE, type HealOptions } from '../../src/tasks/heal-coredns.js';
+import { ec2Node, FakeKube } from './fake-kube.js';
+
+const T0 = Date.parse('2026-11-28T12:00:00Z');
+const labelProfile: FargateProfileView = { name: 'fp-coredns', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] };
+const defaultOnly: FargateProfileView = { name: 'fp-default', selectors: [{ namespace: 'default' }] };
+const stuckPods = { schedulerName: 'default-scheduler', readyAfterMs: undefined };
+const fargatePods = (readyAfterMs: number | undefined) => ({ schedulerName: 'fargate-scheduler', readyAfterMs });
+const neverReady = fargatePods(undefined);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Steady schedules: polls 1, 1.5, 2.25, 3.375 then every 5 s; restarts no sooner than 5, 10, 20 s apart. */
+function options(extra: Partial<HealOptions> = {}): HealOptions {
+  return {
+    profiles: [defaultOnly, labelProfile],
+    delays: pollDelays({ random: () => 0 }),
+    restartBackoff: restartDelays({ random: () => 0 }),
+    ...extra,
+  };
+}
+
+function settle<T>(promise: Promise<T>) {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+describe('healCoreDns', () => {
+  it('a healthy CoreDNS is never restarted and costs one look', async () => {
+    const kube = new FakeKube({ initial: fargatePods(0) });
+    const result = await healCoreDns(kube, options());
+    expect(result).toMatchObject({ found: true, desired: 2, ready: 2, stuckBefore: 0, restarts: 0, annotationRemoved: false });
+    expect(kube.counts).toEqual({ getDeployment: 1, listPods: 1, listNodes: 1, listEvents: 0, restartDeployment: 0 });
+  });
+
+  it('a CoreDNS still starting on Fargate is waited for, not restarted', async () => {
+    const kube = new FakeKube({ initial: fargatePods(3_000) });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(4_750);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 0, ready: 2, stuckBefore: 0 } });
+    expect(kube.counts.restartDeployment).toBe(0);
+    expect(kube.counts.getDeployment).toBe(4); // t = 0, 1, 2.5, 4.75 s
+  });
+
+  it('pods on an EC2 node (managed nodegroup) are left alone', async () => {
+    const kube = new FakeKube({ initial: { schedulerName: 'default-scheduler', readyAfterMs: 0, nodeName: 'ip-10-0-1-1' }, nodes: [ec2Node] });
+    const result = await healCoreDns(kube, options());
+    expect(result).toMatchObject({ restarts: 0, ready: 2, stuckBefore: 0 });
+  });
+
+  it('stuck pods get exactly one restart, like kubectl rollout restart, then the heal waits for Ready', async () => {
+    const kube = new FakeKube({ initial: stuckPods });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(44_999);
+    expect(kube.restarts).toEqual([{ at: '2026-11-28T12:00:00.000Z', removeAnnotations: [] }]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await run).toMatchObject({ ok: true, value: { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false } });
+    expect(kube.counts.restartDeployment).toBe(1);
+  });
+
+  it('removes the compute-type: ec2 annotation in the same restart (Kubernetes ≤ 1.28)', async () => {
+    const kube = new FakeKube({ initial: stuckPods, templateAnnotations: { 'eks.amazonaws.com/compute-type': 'ec2' } });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, annotationRemoved: true } });
+    expect(kube.restarts[0]?.removeAnnotations).toEqual(['eks.amazonaws.com/compute-type']);
+    expect(kube.templateAnnotations).not.toHaveProperty('eks.amazonaws.com/compute-type');
+  });
+
+  it('restarts again on the short backoff when the replacements still went to default-scheduler (webhook delay)', async () => {
+    const kube = new FakeKube({
+      initial: stuckPods,
+      onRestart: (n) => (n === 1 ? stuckPods : fargatePods(45_000)),
+    });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(4_749);
+    expect(kube.counts.restartDeployment).toBe(1);
+    // Polls at 4.75 s (< 5 s backoff) see fresh stuck pods but wait; the poll at 8.125 s restarts again.
+    await vi.advanceTimersByTimeAsync(8_125 - 4_749);
+    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([0, 8_125]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 2, stuckBefore: 2, ready: 2 } });
+  });
+
+  it('CoreDNS that can never run (no matching profile, no node) fails at once with exit 4 and changes nothing', async () => {
+    const kube = new FakeKube({ initial: stuckPods });
+    const outcome = await settle(healCoreDns(kube, options({ profiles: [defaultOnly] })));
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: CoreDnsHealError }).error;
+    expect(error).toBeInstanceOf(CoreDnsHealError);
+    expect(error.exitCode).toBe(ExitCode.coreDns);
+    expect(error.message).toMatch(/^CoreDNS can never run: no ACTIVE Fargate profile matches its pods \(namespace kube-system, labels k8s-app=kube-dns,eks.amazonaws.com\/component=coredns\)/);
+    expect(kube.counts.restartDeployment).toBe(0);
+  });
+
+  it('times out with exit 4, naming the stuck pods, their reasons and latest events', async () => {
+    const kube = new FakeKube({ initial: stuckPods, onRestart: () => neverReady });
+    const run = settle(healCoreDns(kube, options({ timeoutMs: 60_000, fargateStartMs: 30_000 })));
+    await vi.advanceTimersByTimeAsync(60_000);
+    const outcome = await run;
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: CoreDnsHealError }).error;
+    expect(error.exitCode).toBe(4);
+    expect(error.message.split('\n')[0]).toBe('CoreDNS is not Ready after 1m00s (0/2 ready, 1 restarts)');
+    expect(error.message).toContain('pod coredns-g2-3 failing: ContainersNotReady: containers with unready status: [coredns]; latest event: Unhealthy: Readiness probe failed: HTTP 503');
+    expect(error.coredns).toEqual({ desired: 2, ready: 0, stuckBefore: 2, restarts: 1, annotationRemoved: false });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(kube.counts.restartDeployment).toBe(1);
+  });
+
+  it('retries Kubernetes 5xx answers and fails at once on 403', async () => {
+    const flaky = new FakeKube({ initial: fargatePods(0), failCalls: { 1: new KubeApiError(500, 'read deployment: HTTP 500') } });
+    const run = settle(healCoreDns(flaky, options()));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await run).toMatchObject({ ok: true, value: { ready: 2 } });
+    expect(flaky.counts.getDeployment).toBe(2);
+
+    const denied = new FakeKube({ initial: fargatePods(0), failCalls: { 1: new KubeApiError(403, 'read deployment: HTTP 403: forbidden') } });
+    await expect(healCoreDns(denied, options())).rejects.toMatchObject({ exitCode: 4, message: expect.stringContaining('403') });
+  });
+
+  it('stops when the signal aborts', async () => {
+    const kube = new FakeKube({ initial: neverReady });
+    const controller = new AbortController();
+    const run = settle(healCoreDns(kube, options({ signal: controller.signal })));
+    await vi.advanceTimersByTimeAsync(1_000);
+    controller.abort(new Error('interrupted'));
+    expect(await run).toMatchObject({ ok: false, error: { message: 'interrupted' } });
+    const looks = kube.counts.getDeployment;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(kube.counts.getDeployment).toBe(looks);
+  });
+
+  it('a cluster without a CoreDNS Deployment has nothing to heal', async () => {
+    const kube = new FakeKube({ initial: fargatePods(0) });
+    kube.getDeployment = async () => undefined;
+    expect(await healCoreDns(kube, options())).toMatchObject({ found: false, restarts: 0 });
+  });
+});
+
+function quietLogger() {
+  const sink = new PassThrough() as unknown as NodeJS.WriteStream;
+  (sink as unknown as PassThrough).resume();
+  return new ListrLogger({ processOutput: new ProcessOutput(sink, sink) });
+}
+
+describe('healCoreDnsTask through listr2', () => {
+  const run = (kube: FakeKube, profiles: FargateProfileView[]) => {
+    const records: CoreDnsRecord[] = [];
+    const list = new Listr(
+      [
+        healCoreDnsTask({
+          connect: async () => kube,
+          profiles: () => profiles,
+          delays: pollDelays({ random: () => 0 }),
+          restartBackoff: restartDelays({ random: () => 0 }),
+          onResult: (r) => records.push(r),
+        }),
+      ],
+      { renderer: 'test', rendererOptions: { logger: quietLogger() } },
+    );
+    return { list, records, done: settle(list.run()) };
+  };
+
+  it('heals a stuck CoreDNS and says so in the title', async () => {
+    const kube = new FakeKube({ initial: stuckPods });
+    const { list, records, done } = run(kube, [labelProfile]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect((await done).ok).toBe(true);
+    expect(list.tasks[0]?.isCompleted()).toBe(true);
+    expect(list.tasks[0]?.title).toBe(`${HEAL_COREDNS_TITLE}: 2/2 ready, restarted once`);
+    expect(records).toEqual([{ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false }]);
+  });
+
+  it('fails the phase with exit 4 and still records what was done', async () => {
+    const kube = new FakeKube({ initial: stuckPods });
+    const { list, records, done } = run(kube, [defaultOnly]);
+    const outcome = await done;
+    expect(outcome).toMatchObject({ ok: false, error: { exitCode: 4 } });
+    expect(list.tasks[0]?.hasFailed()).toBe(true);
+    expect(records).toEqual([{ desired: 2, ready: 0, stuckBefore: 0, restarts: 0, annotationRemoved: false }]);
+  });
+});
