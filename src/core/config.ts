@@ -1,0 +1,205 @@
+// Reading and judging an eksctl ClusterConfig. Only the fields safe-eksctl relies on are checked; everything else is
+// passed through untouched so eksctl stays the judge of its own schema (it rejects unknown fields itself).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { text as readStream } from 'node:stream/consumers';
+import { isScalar, parseAllDocuments, parse as parseYaml, type Document } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+
+// eksctl checks names with IsInvalidNameArg (`[^a-zA-Z0-9-]` is invalid) and EKS wants an alphanumeric first
+// character and at most 100 characters; anything else fails in eksctl or at the EKS API anyway.
+const CLUSTER_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
+const CLUSTER_NAME_MAX = 100;
+/** eksctl resolves "auto" (and an absent version) to its default, "latest" to its newest. */
+const KUBERNETES_VERSION = /^(\d+\.\d+|auto|latest)$/;
+const MAX_SELECTORS = 5;
+const MAX_SELECTOR_LABELS = 5;
+/** eksctl refuses profile names with this prefix: AWS reserves it. */
+const RESERVED_PROFILE_PREFIX = 'eks-';
+
+const typeName = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+
+const requiredString = () =>
+  z.string({
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be a string, not ${typeName(issue.input)}`),
+  });
+
+const nonEmptyString = () => requiredString().min(1, { error: 'must not be empty' });
+
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: (issue) => `must be a list, not ${typeName(issue.input)}` });
+
+const labelMap = z
+  .record(
+    z.string(),
+    z.string({ error: (issue) => `must be a string, not ${typeName(issue.input)}` }),
+    { error: (issue) => `must be a map of strings, not ${typeName(issue.input)}` },
+  )
+  .refine((labels) => Object.keys(labels).length <= MAX_SELECTOR_LABELS, {
+    error: `has more than ${MAX_SELECTOR_LABELS} labels (Fargate allows at most ${MAX_SELECTOR_LABELS})`,
+  });
+
+const selectorSchema = z.looseObject({
+  namespace: nonEmptyString(),
+  labels: labelMap.nullish(),
+});
+
+const fargateProfileSchema = z.looseObject({
+  name: nonEmptyString().refine((name) => !name.startsWith(RESERVED_PROFILE_PREFIX), {
+    error: `must not start with "${RESERVED_PROFILE_PREFIX}" (reserved by AWS)`,
+  }),
+  selectors: listOf(selectorSchema)
+    .min(1, { error: 'needs at least one selector' })
+    .max(MAX_SELECTORS, { error: `has more than ${MAX_SELECTORS} selectors (Fargate allows at most ${MAX_SELECTORS})` }),
+});
+
+const addonSchema = z.looseObject({
+  name: nonEmptyString(),
+  version: requiredString().optional(),
+  configurationValues: requiredString()
+    .refine(isJsonOrYamlText, { error: 'must be JSON or YAML text' })
+    .optional(),
+});
+
+const nodeGroupsSchema = listOf(z.looseObject({})).nullish();
+
+const clusterConfigSchema = z.looseObject({
+  apiVersion: z.literal('eksctl.io/v1alpha5', {
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be eksctl.io/v1alpha5'),
+  }),
+  kind: z.literal('ClusterConfig', {
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be ClusterConfig'),
+  }),
+  metadata: z.looseObject(
+    {
+      name: nonEmptyString()
+        .max(CLUSTER_NAME_MAX, { error: `must be at most ${CLUSTER_NAME_MAX} characters` })
+        .regex(CLUSTER_NAME, { error: 'may contain only letters, digits and "-", starting with a letter or digit' }),
+      region: nonEmptyString(),
+      version: z
+        .string({ error: (issue) => `must be a string such as "1.31", not ${typeName(issue.input)}` })
+        .regex(KUBERNETES_VERSION, { error: 'must be a Kubernetes version such as "1.31"' })
+        .optional(),
+    },
+    { error: (issue) => (issue.input === undefined ? 'is required' : `must be a map, not ${typeName(issue.input)}`) },
+  ),
+  fargateProfiles: listOf(fargateProfileSchema)
+    .superRefine((profiles, ctx) => {
+      const seen = new Set<string>();
+      profiles.forEach((profile, index) => {
+        if (seen.has(profile.name)) {
+          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${profile.name}" is used by another profile` });
+        }
+        seen.add(profile.name);
+      });
+    })
+    .nullish(),
+  addons: listOf(addonSchema).nullish(),
+  managedNodeGroups: nodeGroupsSchema,
+  nodeGroups: nodeGroupsSchema,
+});
+
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+export type FargateProfileConfig = z.infer<typeof fargateProfileSchema>;
+export type Selector = z.infer<typeof selectorSchema>;
+export type AddonConfig = z.infer<typeof addonSchema>;
+
+export interface LoadedConfig {
+  config: ClusterConfig;
+  /** How messages name the file: the path as the user wrote it, or `<stdin>`. */
+  displayName: string;
+  /** The absolute path, or undefined when the config came from stdin. */
+  path: string | undefined;
+  /** The text as read: `create -f -` has to hand it on to eksctl's stdin. */
+  text: string;
+}
+
+export const STDIN_NAME = '<stdin>';
+
+export async function loadClusterConfig(file: string, io: Io): Promise<LoadedConfig> {
+  if (file === '-') {
+    const text = await readStream(io.stdin as AsyncIterable<Buffer>);
+    return { config: parseClusterConfig(text, STDIN_NAME), displayName: STDIN_NAME, path: undefined, text };
+  }
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file}: ${readProblem(error)}`, { cause: error });
+  }
+  return { config: parseClusterConfig(text, file), displayName: file, path, text };
+}
+
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'cannot read: no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
+  if (code === 'EISDIR') return 'cannot read: is a directory';
+  return `cannot read: ${(error as Error).message}`;
+}
+
+/** Pure: YAML text → the typed config, or a UsageError naming the file, the field and the problem. */
+export function parseClusterConfig(text: string, displayName: string): ClusterConfig {
+  const documents = parseAllDocuments(text);
+  const syntaxError = documents.flatMap((document) => document.errors)[0];
+  if (syntaxError) {
+    const firstLine = syntaxError.message.split('\n')[0]!.replace(/:$/, '');
+    throw new UsageError(`${displayName}: not valid YAML: ${firstLine}`);
+  }
+  // A lone `---` after the config is an empty document, not a second config.
+  const filled = documents.filter((document) => !isEmptyDocument(document));
+  const [document] = filled;
+  if (document === undefined) throw new UsageError(`${displayName}: is empty`);
+  if (filled.length > 1) {
+    throw new UsageError(`${displayName}: holds ${filled.length} YAML documents; put one ClusterConfig in the file`);
+  }
+  const value: unknown = document.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(`${displayName}: must be a ClusterConfig map, not ${typeName(value)}`);
+  }
+  const result = clusterConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+    return `${formatPath(path)}: ${explain(issue.message, path, document)}`;
+  });
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new UsageError(`${displayName}: ${problems[0]}${more}`);
+}
+
+/** `fargateProfiles[1].selectors[0].labels["eks.amazonaws.com/component"]` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      if (!/^[A-Za-z_][\w-]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+      return index === 0 ? key : `.${key}`;
+    })
+    .join('');
+}
+
+/** YAML reads `version: 1.30` as the number 1.3: show the user what they wrote and how to fix it. */
+function explain(message: string, path: (string | number)[], document: Document): string {
+  const node = document.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== 'number' || node.source === undefined) return message;
+  const fix = `${message}: write "${node.source}" in quotes`;
+  return String(node.value) === node.source ? fix : `${fix} (YAML reads ${node.source} as the number ${node.value})`;
+}
+
+function isEmptyDocument(document: Document): boolean {
+  const contents = document.contents;
+  return contents === null || (isScalar(contents) && contents.value === null);
+}
+
+function isJsonOrYamlText(text: string): boolean {
+  try {
+    parseYaml(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

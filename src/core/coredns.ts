@@ -1,0 +1,72 @@
+// What will happen to CoreDNS for a given config and eksctl (../shared/design/eks-facts.md, "What eksctl does about
+// it" and "CoreDNS details"). Pure: the plan and the create pipeline both start from this.
+import type { ClusterConfig } from './config.js';
+import { matchingProfile, type PodIdentity, type SelectorLike } from './selectors.js';
+import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast } from './version.js';
+
+export const COREDNS_NAMESPACE = 'kube-system';
+export const COREDNS_DEPLOYMENT = 'coredns';
+export const COREDNS_COMPONENT_LABEL = 'eks.amazonaws.com/component';
+export const COREDNS_POD: PodIdentity = {
+  namespace: COREDNS_NAMESPACE,
+  labels: { 'k8s-app': 'kube-dns', [COREDNS_COMPONENT_LABEL]: 'coredns' },
+};
+/** eksctl v0.230.0's `DefaultVersion` (pkg/apis/eksctl.io/v1alpha5/types.go): what an absent or "auto" version gets. */
+export const EKSCTL_DEFAULT_KUBERNETES_VERSION = '1.34';
+/** The last Kubernetes version whose CoreDNS manifest carries `eks.amazonaws.com/compute-type: ec2`. */
+const LAST_VERSION_WITH_EC2_ANNOTATION = 28;
+
+export interface CoreDnsAnalysis {
+  /** The profile Fargate puts CoreDNS pods on once every profile is ACTIVE, or null. */
+  capturedBy: string | null;
+  /** eksctl's own CoreDNS step will run (it recognises one of the selectors). */
+  eksctlHandles: boolean;
+  /** Some profile captures CoreDNS or EC2 nodes will exist: CoreDNS can run at all. */
+  canRun: boolean;
+  /** The CoreDNS manifest of this Kubernetes version carries `compute-type: ec2`, which Fargate skips. */
+  ec2Annotation: boolean;
+  /** The config creates EC2 nodes (managedNodeGroups or nodeGroups). */
+  ec2Nodes: boolean;
+  /** The Kubernetes version the analysis assumed ("1.31"; eksctl's default when the config names none). */
+  kubernetesVersion: string;
+}
+
+/**
+ * eksctl's `selectsCoreDNS`: namespace exactly kube-system, and (since 0.208.0) no labels or a
+ * `eks.amazonaws.com/component: coredns` label among them; before 0.208.0 only a selector without labels.
+ * Wildcards are never recognised. An unknown eksctl gets the old rule.
+ */
+export function eksctlSelectsCoreDns(selector: SelectorLike, eksctlVersion: string | undefined): boolean {
+  if (selector.namespace !== COREDNS_NAMESPACE) return false;
+  const labels = selector.labels ?? {};
+  if (Object.keys(labels).length === 0) return true;
+  return eksctlAtLeast(eksctlVersion, EKSCTL_COMPONENT_LABEL_FIX) && labels[COREDNS_COMPONENT_LABEL] === 'coredns';
+}
+
+/** "auto", "latest" and an absent version all give at least eksctl's default, which has no ec2 annotation. */
+export function effectiveKubernetesVersion(configured: string | undefined): string {
+  return configured === undefined || !/^\d+\.\d+$/.test(configured) ? EKSCTL_DEFAULT_KUBERNETES_VERSION : configured;
+}
+
+export function hasEc2Annotation(kubernetesVersion: string): boolean {
+  const [major, minor] = kubernetesVersion.split('.').map(Number);
+  return major === 1 && minor !== undefined && minor <= LAST_VERSION_WITH_EC2_ANNOTATION;
+}
+
+export function analyzeCoreDns(config: ClusterConfig, eksctlVersion: string | undefined): CoreDnsAnalysis {
+  const profiles = config.fargateProfiles ?? [];
+  const capturedBy = matchingProfile(profiles, COREDNS_POD)?.name ?? null;
+  const eksctlHandles = profiles.some((profile) =>
+    profile.selectors.some((selector) => eksctlSelectsCoreDns(selector, eksctlVersion)),
+  );
+  const ec2Nodes = (config.managedNodeGroups?.length ?? 0) > 0 || (config.nodeGroups?.length ?? 0) > 0;
+  const kubernetesVersion = effectiveKubernetesVersion(config.metadata.version);
+  return {
+    capturedBy,
+    eksctlHandles,
+    canRun: capturedBy !== null || ec2Nodes,
+    ec2Annotation: hasEc2Annotation(kubernetesVersion),
+    ec2Nodes,
+    kubernetesVersion,
+  };
+}
