@@ -1,0 +1,190 @@
+// The one place eksctl is spawned: always with an argument array, never through a shell.
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
+import { delimiter, isAbsolute, join, resolve, sep } from 'node:path';
+import { execa, type Result } from 'execa';
+import { parseEksctlVersion } from '../core/version.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
+import type { Io } from '../io.js';
+
+export const EKSCTL_ENV = 'SAFE_EKSCTL_EKSCTL';
+const VERSION_TIMEOUT_MS = 15_000;
+/** After the interrupt, how long eksctl may take to die before it gets SIGKILL anyway. */
+const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
+const LAST_LINES = 20;
+
+/** The eksctl to run: `--eksctl`, else $SAFE_EKSCTL_EKSCTL, else `eksctl` on PATH. Throws (exit 2) when missing. */
+export function resolveEksctl(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  if (flag !== undefined && flag !== '') return requireBinary(flag, '--eksctl', env, cwd);
+  const fromEnv = env[EKSCTL_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return requireBinary(fromEnv, EKSCTL_ENV, env, cwd);
+  const found = findOnPath('eksctl', env);
+  if (found === undefined) {
+    throw new SafeEksctlError('eksctl not found on PATH; install it or pass --eksctl', ExitCode.usage);
+  }
+  return found;
+}
+
+function requireBinary(value: string, source: string, env: NodeJS.ProcessEnv, cwd: string): string {
+  // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
+  if (!value.includes('/') && !value.includes(sep)) {
+    const found = findOnPath(value, env);
+    if (found === undefined) throw new SafeEksctlError(`eksctl not found: ${value} (${source}) is not on PATH`, 2);
+    return found;
+  }
+  const path = isAbsolute(value) ? value : resolve(cwd, value);
+  const problem = binaryProblem(path);
+  if (problem !== undefined) throw new SafeEksctlError(`eksctl not found: ${value} (${source}) ${problem}`, 2);
+  return path;
+}
+
+function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dirs = (env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '');
+  return dirs.map((dir) => join(dir, name)).find((candidate) => binaryProblem(candidate) === undefined);
+}
+
+function binaryProblem(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return 'is not a file';
+    accessSync(path, fsConstants.X_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not executable';
+  }
+}
+
+/** What `eksctl version` says ("0.207.0"), or undefined when it cannot be run or prints no version. */
+export async function eksctlVersion(
+  binary: string,
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): Promise<string | undefined> {
+  const result = await execa(binary, ['version'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: VERSION_TIMEOUT_MS,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    ...(options.env ? { env: options.env, extendEnv: false } : {}),
+  });
+  if (result.failed) return undefined;
+  return parseEksctlVersion(`${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * `safe-eksctl <not ours…>`: eksctl with exactly these arguments and our stdio, its exit code unchanged. SIGINT and
+ * SIGTERM are handed to eksctl while it runs; having our own handlers also keeps this process alive to report it.
+ */
+export async function passThrough(binary: string, args: readonly string[], io: Io): Promise<number> {
+  const child = execa(binary, args, { stdio: 'inherit', reject: false, env: io.env, extendEnv: false, cwd: io.cwd });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, forward);
+  try {
+    return exitCodeOf(binary, await child);
+  } finally {
+    for (const signal of signals) process.off(signal, forward);
+  }
+}
+
+/** The child's own exit code; death by a signal is 128 + its number, as shells report it. */
+function exitCodeOf(binary: string, result: Result): number {
+  if (result.exitCode !== undefined) return result.exitCode;
+  if (result.signal !== undefined) return 128 + (osConstants.signals[result.signal] ?? 0);
+  throw new SafeEksctlError(`cannot run ${binary}: ${result.originalMessage || result.shortMessage}`, ExitCode.usage);
+}
+
+/**
+ * Two-step interrupt, wired by the caller to Ctrl-C: the first `interrupt()` aborts `signal` (eksctl gets SIGINT and
+ * every wait stops), the next aborts `forceSignal` (eksctl gets SIGKILL).
+ */
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  readonly forceSignal: AbortSignal;
+  interrupt(): void;
+}
+
+export function createInterrupt(): Interrupt {
+  const gentle = new AbortController();
+  const force = new AbortController();
+  return {
+    signal: gentle.signal,
+    forceSignal: force.signal,
+    interrupt() {
+      if (gentle.signal.aborted) force.abort(new Error('interrupted twice'));
+      else gentle.abort(new Error('interrupted'));
+    },
+  };
+}
+
+export interface RunEksctlOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Abort → eksctl gets SIGINT and is waited for (SIGKILL after `interruptGraceMs`). */
+  signal?: AbortSignal;
+  /** Abort → eksctl gets SIGKILL at once. */
+  forceSignal?: AbortSignal;
+  interruptGraceMs?: number;
+  /** Every line eksctl prints, stdout and stderr interleaved (eksctl logs on stdout). */
+  onLine(line: string): void;
+  /** Every line also goes to this file (created or truncated). */
+  logFile?: string;
+  /** Text for eksctl's stdin (`-f -`); stdin is closed otherwise. */
+  input?: string;
+}
+
+export interface EksctlRun {
+  /** eksctl's exit code; 128 + signal number when a signal killed it. */
+  exitCode: number;
+  /** The last lines eksctl printed, for the error message. */
+  lastLines: string[];
+  /** The run was interrupted through `signal` or `forceSignal`. */
+  interrupted: boolean;
+}
+
+/** Runs eksctl to the end, streaming its lines. Resolves with its exit code; rejects only when it cannot start. */
+export async function runEksctl(binary: string, args: readonly string[], options: RunEksctlOptions): Promise<EksctlRun> {
+  const { signal, forceSignal } = options;
+  if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
+  const log = options.logFile === undefined ? undefined : await openLog(options.logFile);
+  const lastLines: string[] = [];
+  try {
+    const child = execa(binary, args, {
+      all: true,
+      buffer: false,
+      reject: false,
+      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+      ...(options.env ? { env: options.env, extendEnv: false } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(signal ? { cancelSignal: signal } : {}),
+      killSignal: 'SIGINT',
+      forceKillAfterDelay: options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+    });
+    const forceKill = () => child.kill('SIGKILL');
+    forceSignal?.addEventListener('abort', forceKill, { once: true });
+    try {
+      for await (const line of child.iterable({ from: 'all' })) {
+        lastLines.push(line);
+        if (lastLines.length > LAST_LINES) lastLines.shift();
+        options.onLine(line);
+        await log?.write(`${line}\n`);
+      }
+      const result = await child;
+      const interrupted = Boolean(signal?.aborted || forceSignal?.aborted);
+      return { exitCode: exitCodeOf(binary, result), lastLines, interrupted };
+    } finally {
+      forceSignal?.removeEventListener('abort', forceKill);
+      // Whatever went wrong on our side, eksctl must not outlive this call.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  } finally {
+    await log?.close();
+  }
+}
+
+async function openLog(logFile: string) {
+  try {
+    return await open(logFile, 'w');
+  } catch (error) {
+    throw new SafeEksctlError(`--log-file ${logFile}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
+  }
+}
