@@ -21,43 +21,34 @@ import type { SimClock } from './clock.js';
 import { SIM_ACCOUNT_ID, SIM_REGION } from './credentials.js';
 import { inUse, invalidParameter, invalidRequest, notFound } from './eks/errors.js';
 import type { Faults } from './faults.js';
+import type { FargateProfileView, KubeClusterOptions } from './kube/cluster.js';
 import { addonVersion, wantsFargateCoreDns } from './world/addons.js';
 import { resolveTimings, type SimTimings } from './world/timings.js';
 
 export { DEFAULT_TIMINGS, type SimTimings } from './world/timings.js';
 
-/** The profile as the admission webhook sees it (same shape as src/sim/kube/cluster.ts `FargateProfileView`). */
-export interface FargateProfileView {
-  name: string;
-  selectors: { namespace: string; labels?: Record<string, string> }[];
-}
-
-/** What the world hands to each cluster's Kubernetes side (the `KubeClusterOptions` of src/sim/kube/cluster.ts). */
-export interface KubeClusterSpec {
-  name: string;
-  clock: SimClock;
-  faults: Faults;
-  kubernetesVersion: string;
-  admissionProfiles(): FargateProfileView[];
-  ec2NodesAvailable(): boolean;
-}
+/** What the world hands to each cluster's Kubernetes side. */
+export type KubeClusterSpec = KubeClusterOptions;
+export type { FargateProfileView };
 
 /** The part of a KubeCluster the world drives. */
 export interface KubeClusterHandle {
   installCoreDns(): void;
   reconcile(): void;
-  /** Optional: the managed addon's `computeType: Fargate` drops CoreDNS's `compute-type: ec2` annotation. */
-  removeCoreDnsComputeType?(): void;
+  /** The managed addon's `computeType: Fargate`: CoreDNS's template loses its `compute-type` annotation. */
+  setCoreDnsComputeTypeFargate?(): void;
+  /** Stops the cluster's own timers (pod starts, rollouts). */
+  stop?(): void;
 }
 
-export interface WorldOptions {
+export interface WorldOptions<K extends KubeClusterHandle = KubeClusterHandle> {
   clock: SimClock;
   faults: Faults;
   /** The Kubernetes API every cluster's DescribeCluster `endpoint` points at. */
   kubeEndpoint: string;
   /** Its CA certificate, PEM; DescribeCluster carries it base64-encoded. */
   caPem: string;
-  createKubeCluster(spec: KubeClusterSpec): KubeClusterHandle;
+  createKubeCluster(spec: KubeClusterSpec): K;
   timings?: Partial<SimTimings>;
   region?: string;
   accountId?: string;
@@ -68,9 +59,9 @@ export interface WorldOptions {
 export const DEFAULT_KUBERNETES_VERSION = '1.33';
 const SUPPORTED_VERSION = /^1\.(2[3-9]|3[0-4])$/;
 
-interface ClusterState {
+interface ClusterState<K extends KubeClusterHandle = KubeClusterHandle> {
   cluster: Cluster;
-  kube: KubeClusterHandle;
+  kube: K;
   profiles: Map<string, ProfileState>;
   nodegroups: Map<string, Nodegroup>;
   addons: Map<string, AddonState>;
@@ -88,18 +79,18 @@ interface AddonState {
   installed: boolean;
 }
 
-export class World {
+export class World<K extends KubeClusterHandle = KubeClusterHandle> {
   readonly clock: SimClock;
   readonly faults: Faults;
   readonly timings: SimTimings;
   readonly region: string;
   readonly accountId: string;
-  private readonly options: WorldOptions;
-  private readonly clusters = new Map<string, ClusterState>();
+  private readonly options: WorldOptions<K>;
+  private readonly clusters = new Map<string, ClusterState<K>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(options: WorldOptions) {
+  constructor(options: WorldOptions<K>) {
     this.options = options;
     this.clock = options.clock;
     this.faults = options.faults;
@@ -109,15 +100,16 @@ export class World {
   }
 
   /** The KubeCluster of a cluster that exists (any status), for the Kubernetes server's token lookup. */
-  kubeCluster(name: string): KubeClusterHandle | undefined {
+  kubeCluster(name: string): K | undefined {
     return this.clusters.get(name)?.kube;
   }
 
-  /** Stops every lifecycle timer; the world keeps its state but nothing moves any more. */
+  /** Stops every lifecycle timer, the clusters' too; the world keeps its state but nothing moves any more. */
   close(): void {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const state of this.clusters.values()) state.kube.stop?.();
   }
 
   // ── clusters ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -156,15 +148,17 @@ export class World {
       health: { issues: [] },
       accessConfig: { authenticationMode: request.accessConfig?.authenticationMode ?? 'API_AND_CONFIG_MAP' },
     };
-    const state: ClusterState = {
+    const state: ClusterState<K> = {
       cluster,
       kube: this.options.createKubeCluster({
         name,
         clock: this.clock,
         faults: this.faults,
         kubernetesVersion: version,
+        region: this.region,
         admissionProfiles: () => this.admissionProfiles(name),
         ec2NodesAvailable: () => this.ec2NodesAvailable(name),
+        timings: { fargatePodStartSeconds: this.timings.fargatePodStartSeconds, ec2PodStartSeconds: this.timings.ec2PodStartSeconds },
       }),
       profiles: new Map(),
       nodegroups: new Map(),
@@ -189,7 +183,9 @@ export class World {
     if (state.cluster.status === 'DELETING') throw inUse(`Cluster ${name} is already being deleted`, { clusterName: name });
     state.cluster.status = 'DELETING';
     this.after(this.timings.clusterDeleteSeconds, () => {
-      if (this.clusters.get(name) === state) this.clusters.delete(name);
+      if (this.clusters.get(name) !== state) return;
+      this.clusters.delete(name);
+      state.kube.stop?.();
     });
     return structuredClone(state.cluster);
   }
@@ -386,7 +382,7 @@ export class World {
   }
 
   private removeCoreDnsComputeType(state: ClusterState): void {
-    state.kube.removeCoreDnsComputeType?.();
+    state.kube.setCoreDnsComputeTypeFargate?.();
   }
 
   private profileCreated(state: ClusterState, profileState: ProfileState): void {

@@ -167,7 +167,7 @@ describe('EKS API over the real SDK', () => {
       /^v1\.11/,
     );
     expect((await client.send(new ListAddonsCommand({ clusterName: 'demo' }))).addons).toEqual(['coredns']);
-    expect(eks.kubes.get('demo')!.calls).toContain('removeCoreDnsComputeType');
+    expect(eks.kubes.get('demo')!.calls).toContain('setCoreDnsComputeTypeFargate');
   });
 
   it('throws the SDK named exceptions with their status codes', async () => {

@@ -19,8 +19,11 @@ export class RecordingKube implements KubeClusterHandle {
   reconcile(): void {
     this.calls.push('reconcile');
   }
-  removeCoreDnsComputeType(): void {
-    this.calls.push('removeCoreDnsComputeType');
+  setCoreDnsComputeTypeFargate(): void {
+    this.calls.push('setCoreDnsComputeTypeFargate');
+  }
+  stop(): void {
+    this.calls.push('stop');
   }
 }
 

@@ -52,6 +52,20 @@ describe('world lifecycle', () => {
     world.close();
   });
 
+  it('stops every cluster on close, and nothing moves afterwards', () => {
+    const { world, kubes } = testWorld();
+    world.createCluster(clusterRequest('demo'));
+    world.close();
+    expect(kubes.get('demo')!.calls).toEqual(['stop']);
+    seconds(600);
+    expect(world.describeCluster('demo').status).toBe('CREATING');
+  });
+
+  it('rejects unknown or negative timings', () => {
+    expect(() => testWorld({ timings: { controlPlaneSeconds: -1 } })).toThrow(RangeError);
+    expect(() => testWorld({ timings: { bogus: 1 } as never })).toThrow(/unknown simulator timing/);
+  });
+
   it('refuses a second cluster of the same name and unknown names', () => {
     const { world } = testWorld();
     world.createCluster(clusterRequest('demo'));
@@ -189,7 +203,7 @@ describe('world lifecycle', () => {
     seconds(115);
     expect(world.describeAddon('demo', 'coredns').status).toBe('ACTIVE');
     expect(world.listAddons('demo')).toEqual(['coredns', 'vpc-cni']);
-    expect(kubes.get('demo')!.calls).toEqual(['installCoreDns', 'removeCoreDnsComputeType']);
+    expect(kubes.get('demo')!.calls).toEqual(['installCoreDns', 'setCoreDnsComputeTypeFargate']);
     expect(errorOf(() => world.createAddon({ clusterName: 'demo', addonName: 'no-such-addon' })).type).toBe(
       'InvalidParameterException',
     );
@@ -198,8 +212,10 @@ describe('world lifecycle', () => {
   });
 
   it('applies timing overrides and deletes a cluster after DELETING', () => {
-    const { world } = testWorld({ timings: { controlPlaneSeconds: 30, clusterDeleteSeconds: 10 } });
+    const { world, kubes } = testWorld({ timings: { controlPlaneSeconds: 30, clusterDeleteSeconds: 10, fargatePodStartSeconds: 7 } });
     world.createCluster(clusterRequest('demo'));
+    const kube = kubes.get('demo')!;
+    expect(kube.spec.timings).toEqual({ fargatePodStartSeconds: 7, ec2PodStartSeconds: 5 });
     seconds(30);
     expect(world.describeCluster('demo').status).toBe('ACTIVE');
     expect(world.deleteCluster('demo').status).toBe('DELETING');
@@ -207,6 +223,7 @@ describe('world lifecycle', () => {
     seconds(10);
     expect(world.listClusters()).toEqual([]);
     expect(world.kubeCluster('demo')).toBeUndefined();
+    expect(kube.calls.at(-1)).toBe('stop');
     world.close();
   });
 });

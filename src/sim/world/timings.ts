@@ -16,6 +16,10 @@ export interface SimTimings {
   addonSeconds: number;
   /** A profile stays invisible to the admission webhook this long after turning ACTIVE (fault `webhook-delay` wins). */
   webhookDelaySeconds: number;
+  /** Fargate admission → pod Running and Ready (fault `fargate-start` wins); applied by the Kubernetes side. */
+  fargatePodStartSeconds: number;
+  /** default-scheduler pod on an EC2 node → Running and Ready; applied by the Kubernetes side. */
+  ec2PodStartSeconds: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<SimTimings> = Object.freeze({
@@ -26,6 +30,8 @@ export const DEFAULT_TIMINGS: Readonly<SimTimings> = Object.freeze({
   nodegroupSeconds: 120,
   addonSeconds: 20,
   webhookDelaySeconds: 10,
+  fargatePodStartSeconds: 45,
+  ec2PodStartSeconds: 5,
 });
 
 export function resolveTimings(overrides: Partial<SimTimings> = {}): SimTimings {
