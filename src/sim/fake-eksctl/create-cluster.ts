@@ -1,0 +1,247 @@
+// `eksctl create cluster -f FILE` in eksctl v0.230.0's order (../shared/design/eks-facts.md): control plane,
+// default addons (not waited), wait for ACTIVE, Fargate profiles one at a time, 30 s, the CoreDNS step when the
+// selector rule holds, managed nodegroups in parallel, kubeconfig, "ready".
+import { CreateAddonCommand, CreateClusterCommand, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { pollEvery } from './backoff.js';
+import { EksctlError, type AddonConfig, type ClusterConfig } from './config.js';
+import { enterPhase, type RunContext } from './context.js';
+import { scheduleCoreDnsOnFargate } from './coredns.js';
+import { describeAwsError } from './eks.js';
+import { createFargateProfiles } from './fargate.js';
+import { callerIdentity, type CallerIdentity } from './identity.js';
+import { KubeAccess } from './kube.js';
+import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
+import { createManagedNodegroups, STACK_POLL_MS } from './nodegroups.js';
+import { isCoreDnsSchedulableOnFargate } from './selectors.js';
+
+export const DEFAULT_KUBERNETES_VERSION = '1.34';
+export const DEFAULT_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'];
+/** eksctl sleeps this long after the profiles, because the Fargate webhook lags behind ACTIVE. */
+export const FARGATE_WEBHOOK_GRACE_MS = 30_000;
+
+export interface KubeconfigOptions {
+  write: boolean;
+  setContext: boolean;
+  path?: string;
+  auto: boolean;
+}
+
+export interface CreateClusterOptions {
+  timeoutMs: number;
+  withoutNodegroup: boolean;
+  kubeconfig: KubeconfigOptions;
+  profile?: string;
+}
+
+export interface ClusterRun extends RunContext {
+  eks: EKSClient;
+}
+
+export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options: CreateClusterOptions): Promise<void> {
+  const { log, eks } = ctx;
+  const { name, region } = cfg;
+  const failed = `failed to create cluster "${name}"`;
+  log.info(`eksctl version ${ctx.settings.eksctlVersion}`);
+  log.info(`using region ${region}`);
+  const identity = await callerIdentity(eks, region, ctx.env, log);
+  log.info(`using Kubernetes version ${cfg.version ?? DEFAULT_KUBERNETES_VERSION}`);
+  log.info(`creating ${clusterLogString(cfg)}`);
+  log.info(`if you encounter any issues, check CloudFormation console or try 'eksctl utils describe-stacks --region=${region} --cluster=${name}'`);
+  const addons = addonsToCreate(cfg);
+  const implicit = addons.filter((a) => !cfg.addons.some((c) => c.name === a.name)).map((a) => a.name);
+  if (implicit.length > 0) log.info(`default addons ${implicit.join(', ')} were not specified, will install them as EKS addons`);
+  const nodegroups = options.withoutNodegroup ? [] : cfg.managedNodeGroups;
+  log.info(taskTree(cfg, nodegroups.map((ng) => ng.name)));
+  if (cfg.selfManagedNodeGroupNames.length > 0) {
+    log.warning(`self-managed nodeGroups ${cfg.selfManagedNodeGroupNames.join(', ')} are not simulated and will not be created`);
+  }
+
+  try {
+    enterPhase(ctx, 'control-plane', failed);
+    await createControlPlane(ctx, cfg, identity);
+    enterPhase(ctx, 'addons', failed);
+    await createAddons(ctx, name, addons);
+    await waitForControlPlane(ctx, name, options.timeoutMs);
+    if (cfg.fargateProfiles.length > 0) {
+      enterPhase(ctx, 'fargate', failed);
+      await createFargateAndCoreDns(ctx, cfg, identity, options.timeoutMs, { graceSleep: true });
+    }
+  } catch (error) {
+    if (error instanceof EksctlError) throw error;
+    log.warning("1 error(s) occurred and cluster hasn't been created properly, you may wish to check CloudFormation console");
+    log.info(`to cleanup resources, run 'eksctl delete cluster --region=${region} --name=${name}'`);
+    log.critical((error as Error).message);
+    throw new EksctlError(failed);
+  }
+
+  if (nodegroups.length > 0) {
+    enterPhase(ctx, 'nodegroups', failed);
+    try {
+      await createManagedNodegroups(
+        {
+          ...ctx,
+          clusterName: name,
+          subnetIds: subnetIds(cfg),
+          defaultNodeRoleArn: `arn:aws:iam::${identity.account}:role/eksctl-${name}-nodegroup-NodeInstanceRole`,
+          timeoutMs: options.timeoutMs,
+        },
+        nodegroups,
+      );
+    } catch (error) {
+      log.info(`to cleanup resources, run 'eksctl delete cluster --region=${region} --name=${name}'`);
+      for (const e of error instanceof AggregateError ? error.errors : [error]) log.critical((e as Error).message);
+      throw new EksctlError(failed);
+    }
+  }
+
+  const path = options.kubeconfig.write ? await saveKubeconfig(ctx, cfg, identity, options) : undefined;
+  log.success(`all EKS cluster resources for "${name}" have been created`);
+  if (nodegroups.length > 0) log.success(`created ${nodegroups.length} managed nodegroup(s) in cluster "${name}"`);
+  if (path) log.info(`kubectl command should work with "${path}", try 'kubectl get pods'`);
+  log.success(`EKS cluster "${name}" in "${region}" region is ready`);
+}
+
+/** The Fargate task of create cluster and create fargateprofile: profiles, (30 s), then the CoreDNS step if relevant. */
+export async function createFargateAndCoreDns(
+  ctx: ClusterRun,
+  cfg: ClusterConfig,
+  identity: CallerIdentity,
+  timeoutMs: number,
+  { graceSleep }: { graceSleep: boolean },
+): Promise<void> {
+  const wait = { timeoutMs, sleep: ctx.sleep, signal: ctx.signal };
+  await createFargateProfiles(
+    {
+      eks: ctx.eks,
+      log: ctx.log,
+      clusterName: cfg.name,
+      region: cfg.region,
+      defaultPodExecutionRoleArn:
+        cfg.fargatePodExecutionRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-FargatePodExecutionRole`,
+      wait,
+    },
+    cfg.fargateProfiles,
+  );
+  if (graceSleep) await ctx.sleep(FARGATE_WEBHOOK_GRACE_MS, ctx.signal);
+  const kube = await KubeAccess.connect(ctx.eks, cfg.name, cfg.region);
+  if (!isCoreDnsSchedulableOnFargate(cfg.fargateProfiles, ctx.settings.eksctlVersion)) return;
+  try {
+    await scheduleCoreDnsOnFargate(kube, ctx.log, wait);
+  } catch (error) {
+    throw new Error(`failed to schedule core-dns on fargate: ${(error as Error).message}`);
+  }
+}
+
+async function createControlPlane(ctx: ClusterRun, cfg: ClusterConfig, identity: CallerIdentity): Promise<void> {
+  const stack = `eksctl-${cfg.name}-cluster`;
+  ctx.log.info(`building cluster stack "${stack}"`);
+  ctx.log.info(`deploying stack "${stack}"`);
+  try {
+    await ctx.eks.send(
+      new CreateClusterCommand({
+        name: cfg.name,
+        version: cfg.version ?? DEFAULT_KUBERNETES_VERSION,
+        roleArn: cfg.serviceRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-ServiceRole`,
+        resourcesVpcConfig: { subnetIds: subnetIds(cfg), endpointPublicAccess: true, endpointPrivateAccess: false },
+        accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
+        tags: { 'alpha.eksctl.io/cluster-name': cfg.name, 'eksctl.cluster.k8s.io/v1alpha1/cluster-name': cfg.name, ...cfg.tags },
+      }),
+    );
+  } catch (error) {
+    throw new Error(`creating CloudFormation stack "${stack}": ${describeAwsError('CreateCluster', error)}`);
+  }
+}
+
+/** The default addons plus the config's own; eksctl creates them without waiting for them. */
+export function addonsToCreate(cfg: ClusterConfig): AddonConfig[] {
+  const defaults = cfg.disableDefaultAddons ? [] : DEFAULT_ADDONS.filter((name) => !cfg.addons.some((a) => a.name === name));
+  return [...defaults.map((name) => ({ name })), ...cfg.addons];
+}
+
+async function createAddons(ctx: ClusterRun, clusterName: string, addons: readonly AddonConfig[]): Promise<void> {
+  for (const addon of addons) {
+    ctx.log.info(`creating addon: ${addon.name}`);
+    try {
+      await ctx.eks.send(
+        new CreateAddonCommand({
+          clusterName,
+          addonName: addon.name,
+          ...(addon.version && addon.version !== 'latest' ? { addonVersion: addon.version } : {}),
+          ...(addon.configurationValues ? { configurationValues: addon.configurationValues } : {}),
+          ...(addon.resolveConflicts ? { resolveConflicts: addon.resolveConflicts as 'OVERWRITE' } : {}),
+        }),
+      );
+    } catch (error) {
+      throw new Error(`failed to create addon "${addon.name}": ${describeAwsError('CreateAddon', error)}`);
+    }
+    ctx.log.info(`successfully created addon: ${addon.name}`);
+  }
+}
+
+async function waitForControlPlane(ctx: ClusterRun, name: string, timeoutMs: number): Promise<void> {
+  ctx.log.info('waiting for the control plane to become ready');
+  const outcome = await pollEvery(
+    async () => {
+      let status: string | undefined;
+      try {
+        status = (await ctx.eks.send(new DescribeClusterCommand({ name }))).cluster?.status;
+      } catch (error) {
+        throw new Error(`waiting for the control plane: ${describeAwsError('DescribeCluster', error)}`);
+      }
+      if (status === 'FAILED') throw new Error(`waiter state transitioned to Failure: cluster "${name}" is FAILED`);
+      if (status !== 'ACTIVE') ctx.log.info(`waiting for CloudFormation stack "eksctl-${name}-cluster"`);
+      return status === 'ACTIVE';
+    },
+    { intervalMs: STACK_POLL_MS, timeoutMs, sleep: ctx.sleep, signal: ctx.signal },
+  );
+  if (outcome === 'timed-out') throw new Error(`timed out waiting for control plane "${name}" after ${timeoutMs / 1000}s`);
+}
+
+async function saveKubeconfig(ctx: ClusterRun, cfg: ClusterConfig, identity: CallerIdentity, options: CreateClusterOptions) {
+  const path = kubeconfigPath({ kubeconfig: options.kubeconfig.path, autoKubeconfig: options.kubeconfig.auto, env: ctx.env }, cfg.name);
+  try {
+    const { cluster } = await ctx.eks.send(new DescribeClusterCommand({ name: cfg.name }));
+    writeKubeconfig(
+      path,
+      {
+        clusterName: cfg.name,
+        region: cfg.region,
+        endpoint: cluster?.endpoint ?? '',
+        caData: cluster?.certificateAuthority?.data ?? '',
+        username: identity.username,
+        ...(options.profile ? { profile: options.profile } : {}),
+      },
+      options.kubeconfig.setContext,
+    );
+  } catch (error) {
+    ctx.log.warning(`unable to write kubeconfig ${path}, please retry with 'eksctl utils write-kubeconfig -n ${cfg.name}': ${(error as Error).message}`);
+    return undefined;
+  }
+  ctx.log.success(`saved kubeconfig as "${path}"`);
+  return path;
+}
+
+/** eksctl's ClusterConfig.LogString: `EKS cluster "x" in "r" region with Fargate profile and managed nodes`. */
+export function clusterLogString(cfg: ClusterConfig): string {
+  const extras: string[] = [];
+  if (cfg.fargateProfiles.length > 0) extras.push('Fargate profile');
+  if (cfg.managedNodeGroups.length > 0) extras.push('managed nodes');
+  if (cfg.selfManagedNodeGroupNames.length > 0) extras.push('un-managed nodes');
+  const suffix = extras.length > 0 ? ` with ${extras.join(' and ')}` : '';
+  return `EKS cluster "${cfg.name}" in "${cfg.region}" region${suffix}`;
+}
+
+function taskTree(cfg: ClusterConfig, nodegroups: string[]): string {
+  const sub = ['wait for control plane to become ready'];
+  if (cfg.fargateProfiles.length > 0) sub.push('create fargate profiles');
+  const top = [`create cluster control plane "${cfg.name}"`, `${sub.length} sequential sub-tasks: { ${sub.join(', ')}, }`];
+  if (nodegroups.length > 0) top.push(`${nodegroups.length} parallel sub-tasks: { ${nodegroups.map((n) => `create managed nodegroup "${n}"`).join(', ')}, }`);
+  return `\n${top.length} sequential tasks: { ${top.join(', \n    ')} \n}`;
+}
+
+/** eksctl would create a VPC; the simulator only needs IDs that look like subnets. */
+function subnetIds(cfg: ClusterConfig): string[] {
+  if (cfg.subnetIds.length > 0) return cfg.subnetIds;
+  const hex = Buffer.from(cfg.name).toString('hex').padEnd(14, '0').slice(0, 14);
+  return ['a', 'b', 'c'].map((zone, i) => `subnet-0${hex}${i}${zone}`.slice(0, 24));
+}

@@ -1,0 +1,49 @@
+// The EKS side of the fake eksctl: one SDK client pointed wherever the environment says, and eksctl-worded errors.
+import { EKSClient } from '@aws-sdk/client-eks';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** eksctl's Go SDK retryer makes up to 13 attempts on throttling and server errors. */
+const EKSCTL_MAX_ATTEMPTS = 13;
+
+export interface EksClientOptions {
+  region: string;
+  env: NodeJS.ProcessEnv;
+  /** `-p/--profile`; only consulted when the environment carries no access key, as the SDK would do. */
+  profile?: string;
+}
+
+export function createEksClient({ region, env, profile }: EksClientOptions): EKSClient {
+  const endpoint = env.AWS_ENDPOINT_URL_EKS || env.AWS_ENDPOINT_URL || undefined;
+  return new EKSClient({
+    region,
+    maxAttempts: EKSCTL_MAX_ATTEMPTS,
+    ...(endpoint ? { endpoint } : {}),
+    ...(envCredentials(env) ? { credentials: envCredentials(env) } : profile ? { profile } : {}),
+  });
+}
+
+function envCredentials(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefined {
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
+/** The credentials the EKS client signs with, for the Kubernetes bearer token. */
+export async function clientCredentials(eks: EKSClient): Promise<AwsCredentialIdentity> {
+  return eks.config.credentials();
+}
+
+/** An SDK failure as the Go SDK words it in eksctl's output. */
+export function describeAwsError(operation: string, error: unknown): string {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  const status = e.$metadata?.httpStatusCode;
+  const response = status === undefined ? '' : `https response error StatusCode: ${status}, RequestID: ${e.$metadata?.requestId ?? ''}, `;
+  return `operation error EKS: ${operation}, ${response}${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
+}
+
+export function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
+}

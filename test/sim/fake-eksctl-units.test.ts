@@ -1,0 +1,214 @@
+// The fake eksctl's pure pieces, without the simulator: eksctl's selector rule by version, its backoff, its log
+// format, Go durations, ClusterConfig strictness and the kubeconfig it merges.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { pollWithBackoff, timingOutExponentialBackoff } from '../../src/sim/fake-eksctl/backoff.js';
+import { EksctlError, parseClusterConfig } from '../../src/sim/fake-eksctl/config.js';
+import { parseGoDuration } from '../../src/sim/fake-eksctl/duration.js';
+import { kubeconfigPath, writeKubeconfig } from '../../src/sim/fake-eksctl/kubeconfig.js';
+import { createLogger, formatLogLine } from '../../src/sim/fake-eksctl/log.js';
+import { compareVersions, isCoreDnsSchedulableOnFargate, selectsCoreDns } from '../../src/sim/fake-eksctl/selectors.js';
+
+describe('selectsCoreDns (eksctl pkg/fargate/coredns.selectsCoreDNS)', () => {
+  const component = { namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'coredns' } };
+  it.each([
+    ['0.207.0', { namespace: 'kube-system' }, true],
+    ['0.230.0', { namespace: 'kube-system' }, true],
+    ['0.207.0', component, false],
+    ['0.208.0', component, true],
+    ['0.230.0', component, true],
+    ['0.230.0', { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, false],
+    ['0.230.0', { namespace: 'kube-*' }, false],
+    ['0.230.0', { namespace: '*' }, false],
+    ['0.230.0', { namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': '*' } }, false],
+    ['0.230.0', { namespace: 'default' }, false],
+  ])('eksctl %s, selector %j → %s', (version, selector, expected) => {
+    expect(selectsCoreDns(selector, version)).toBe(expected);
+  });
+
+  it('reads only the component key from 0.208.0 on, so extra labels still count (as eksctl does)', () => {
+    const selector = { namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'coredns', team: 'a' } };
+    expect(selectsCoreDns(selector, '0.230.0')).toBe(true);
+    expect(selectsCoreDns(selector, '0.207.0')).toBe(false);
+  });
+
+  it('looks at every selector of every profile', () => {
+    const profiles = [
+      { name: 'apps', selectors: [{ namespace: 'default' }] },
+      { name: 'system', selectors: [{ namespace: 'other' }, { namespace: 'kube-system' }] },
+    ];
+    expect(isCoreDnsSchedulableOnFargate(profiles, '0.207.0')).toBe(true);
+    expect(isCoreDnsSchedulableOnFargate(profiles.slice(0, 1), '0.230.0')).toBe(false);
+  });
+
+  it('compares versions numerically, ignoring a pre-release suffix', () => {
+    expect(compareVersions('0.99.0', '0.208.0')).toBe(-1);
+    expect(compareVersions('0.208.0-rc.1', '0.208.0')).toBe(0);
+    expect(compareVersions('1.0.0', '0.230.0')).toBe(1);
+  });
+});
+
+describe('timingOutExponentialBackoff (eksctl retry.TimingOutExponentialBackoff)', () => {
+  it('doubles from one second, uncapped, cutting only the last delay to land on the timeout', () => {
+    expect([...timingOutExponentialBackoff(25 * 60_000)]).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 477_000,
+    ]);
+    expect([...timingOutExponentialBackoff(10_000)]).toEqual([1000, 2000, 4000, 3000]);
+  });
+
+  it('polls, sleeps, polls … and times out after the last sleep without another poll', async () => {
+    const slept: number[] = [];
+    const check = vi.fn(async () => false);
+    const outcome = await pollWithBackoff(check, { timeoutMs: 10_000, sleep: async (ms) => void slept.push(ms) });
+    expect(outcome).toBe('timed-out');
+    expect(slept).toEqual([1000, 2000, 4000, 3000]);
+    expect(check).toHaveBeenCalledTimes(4);
+  });
+
+  it('stops as soon as the check holds and gives up at once when it throws', async () => {
+    let calls = 0;
+    const sleep = async () => {};
+    expect(await pollWithBackoff(async () => ++calls === 3, { timeoutMs: 60_000, sleep })).toBe('done');
+    expect(calls).toBe(3);
+    await expect(pollWithBackoff(async () => Promise.reject(new Error('boom')), { timeoutMs: 60_000, sleep })).rejects.toThrow('boom');
+  });
+});
+
+describe('eksctl log format', () => {
+  const at = new Date(2026, 10, 28, 9, 5, 7);
+
+  it('prints the Go layout, the icon in brackets and two spaces', () => {
+    expect(formatLogLine('info', 'creating EKS cluster', at)).toBe('2026-11-28 09:05:07 [ℹ]  creating EKS cluster\n');
+    expect(formatLogLine('success', 'ready', at)).toBe('2026-11-28 09:05:07 [✔]  ready\n');
+    expect(formatLogLine('warning', 'w', at)).toBe('2026-11-28 09:05:07 [!]  w\n');
+    expect(formatLogLine('critical', 'c', at)).toBe('2026-11-28 09:05:07 [✖]  c\n');
+    expect(formatLogLine('debug', 'd', at)).toBe('2026-11-28 09:05:07 [▶]  d\n');
+  });
+
+  it('filters by -v as eksctl does', () => {
+    const lines = (verbosity: number) => {
+      let out = '';
+      const log = createLogger({ write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream, verbosity, () => at);
+      log.debug('d');
+      log.info('i');
+      log.warning('w');
+      log.critical('c');
+      log.success('s');
+      return out.split('\n').filter(Boolean).map((l) => l.slice(21, 22));
+    };
+    expect(lines(0)).toEqual(['✔']);
+    expect(lines(3)).toEqual(['ℹ', '!', '✖', '✔']);
+    expect(lines(4)).toEqual(['▶', 'ℹ', '!', '✖', '✔']);
+  });
+});
+
+describe('parseGoDuration', () => {
+  it.each([
+    ['25m', 1_500_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['500ms', 500],
+    ['0', 0],
+  ])('%s → %d ms', (text, ms) => expect(parseGoDuration(text)).toBe(ms));
+
+  it('refuses what Go refuses, in pflag words', () => {
+    expect(() => parseGoDuration('25')).toThrow('invalid argument "25" for "--timeout" flag: time: invalid duration "25"');
+    expect(() => parseGoDuration('5x')).toThrow(EksctlError);
+  });
+});
+
+describe('parseClusterConfig', () => {
+  const base = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n  region: us-west-2\n';
+
+  it('reads profiles, selectors, nodegroups and addons', () => {
+    const cfg = parseClusterConfig(
+      `${base}fargateProfiles:\n  - name: fp-default\n    selectors:\n      - namespace: kube-system\n        labels: {eks.amazonaws.com/component: coredns}\n      - namespace: default\n` +
+        `managedNodeGroups:\n  - name: ng-1\n    instanceType: t3.large\n    desiredCapacity: 3\n` +
+        `addons:\n  - name: coredns\n    configurationValues: '{"computeType":"Fargate"}'\n`,
+      'cluster.yaml',
+    );
+    expect(cfg.name).toBe('demo');
+    expect(cfg.fargateProfiles).toEqual([
+      {
+        name: 'fp-default',
+        selectors: [{ namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'coredns' } }, { namespace: 'default' }],
+        podExecutionRoleARN: undefined,
+        subnets: [],
+        tags: undefined,
+      },
+    ]);
+    expect(cfg.managedNodeGroups[0]).toMatchObject({ name: 'ng-1', instanceTypes: ['t3.large'], desiredCapacity: 3, minSize: 3, maxSize: 3 });
+    expect(cfg.addons).toEqual([{ name: 'coredns', configurationValues: '{"computeType":"Fargate"}', version: undefined, resolveConflicts: undefined }]);
+  });
+
+  it('rejects unknown fields like eksctl strict decoding', () => {
+    expect(() => parseClusterConfig(`${base}fargateProfile: []\n`, 'cluster.yaml')).toThrow(
+      'loading config file "cluster.yaml": error unmarshaling JSON: while decoding JSON: json: unknown field "fargateProfile"',
+    );
+    expect(() =>
+      parseClusterConfig(`${base}fargateProfiles:\n  - name: p\n    selectors:\n      - namespace: a\n        label: {}\n`, 'c.yaml'),
+    ).toThrow('json: unknown field "label"');
+  });
+
+  it('insists on the fields eksctl insists on', () => {
+    expect(() => parseClusterConfig(base.replace('  region: us-west-2\n', ''), 'c.yaml')).toThrow('metadata.region must be set');
+    expect(() => parseClusterConfig(`${base}fargateProfiles:\n  - name: p\n    selectors:\n      - labels: {a: b}\n`, 'c.yaml')).toThrow(
+      'invalid Fargate profile "p": invalid profile selector at index #0: empty namespace',
+    );
+    expect(() => parseClusterConfig(`${base}fargateProfiles:\n  - name: eks-p\n    selectors: [{namespace: a}]\n`, 'c.yaml')).toThrow(
+      'name should NOT start with "eks-"',
+    );
+  });
+});
+
+describe('kubeconfig', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  const target = { clusterName: 'demo', region: 'us-west-2', endpoint: 'https://127.0.0.1:1', caData: 'Q0E=', username: 'alice' };
+
+  it('picks --kubeconfig, then --auto-kubeconfig, then $KUBECONFIG, then ~/.kube/config', () => {
+    const env = { HOME: '/h', KUBECONFIG: '/k1:/k2' };
+    expect(kubeconfigPath({ kubeconfig: '/x', env }, 'demo')).toBe('/x');
+    expect(kubeconfigPath({ autoKubeconfig: true, env }, 'demo')).toBe('/h/.kube/eksctl/clusters/demo');
+    expect(kubeconfigPath({ env }, 'demo')).toBe('/k1');
+    expect(kubeconfigPath({ env: { HOME: '/h' } }, 'demo')).toBe('/h/.kube/config');
+  });
+
+  it('merges into an existing file with the aws exec plugin and keeps other entries', () => {
+    dir = mkdtempSync(join(tmpdir(), 'fake-eksctl-kc-'));
+    const path = join(dir!, 'config');
+    writeFileSync(
+      path,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster: {server: https://o}\ncontexts:\n- name: other\n  context: {cluster: other, user: other}\nusers:\n- name: other\n  user: {token: t}\ncurrent-context: other\n',
+    );
+    writeKubeconfig(path, target, true);
+    writeKubeconfig(path, { ...target, endpoint: 'https://127.0.0.1:2' }, true);
+    const config = parse(readFileSync(path, 'utf8'));
+    expect(config.clusters.map((c: { name: string }) => c.name)).toEqual(['other', 'demo.us-west-2.eksctl.io']);
+    expect(config.clusters[1].cluster).toEqual({ 'certificate-authority-data': 'Q0E=', server: 'https://127.0.0.1:2' });
+    expect(config['current-context']).toBe('alice@demo.us-west-2.eksctl.io');
+    expect(config.users[1].user.exec).toMatchObject({
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--output', 'json', '--cluster-name', 'demo', '--region', 'us-west-2'],
+    });
+  });
+
+  it('leaves current-context alone with --set-kubeconfig-context=false when one is set', () => {
+    dir = mkdtempSync(join(tmpdir(), 'fake-eksctl-kc-'));
+    const path = join(dir!, 'nested', 'config');
+    writeKubeconfig(path, target, false);
+    // A new file is private, like client-go's WriteToFile makes it.
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(parse(readFileSync(path, 'utf8'))['current-context']).toBe('alice@demo.us-west-2.eksctl.io');
+    writeKubeconfig(path, { ...target, clusterName: 'second' }, false);
+    expect(parse(readFileSync(path, 'utf8'))['current-context']).toBe('alice@demo.us-west-2.eksctl.io');
+  });
+});
