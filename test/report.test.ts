@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SafeEksctlError } from '../src/errors.js';
+import { formatDuration, formatJsonReport, formatSummary, RunRecorder } from '../src/report.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [850, '850ms'],
+    [42_400, '42s'],
+    [185_000, '3m05s'],
+    [3_720_000, '1h02m'],
+  ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('RunRecorder', () => {
+  it('records phases with status and duration, profiles once each, and CoreDNS', async () => {
+    let now = 0;
+    const run = new RunRecorder('demo', () => now);
+    await run.phase('eksctl create cluster', async () => {
+      now += 1_000;
+    });
+    await expect(
+      run.phase('Wait for Fargate profiles', async () => {
+        now += 2_500;
+        throw new SafeEksctlError('Fargate profile "fp" is CREATE_FAILED', 3);
+      }),
+    ).rejects.toThrow('CREATE_FAILED');
+    run.skipPhase('Heal CoreDNS', 'an earlier phase failed');
+    run.profile({ name: 'fp', status: 'CREATING', waitedMs: 1_000, polls: 2 });
+    run.profile({ name: 'fp', status: 'CREATE_FAILED', waitedMs: 2_500, polls: 3 });
+    const report = run.report(3, new SafeEksctlError('Fargate profile "fp" is CREATE_FAILED', 3));
+    expect(report).toEqual({
+      ok: false,
+      exitCode: 3,
+      cluster: 'demo',
+      phases: [
+        { name: 'eksctl create cluster', status: 'ok', durationMs: 1_000 },
+        { name: 'Wait for Fargate profiles', status: 'failed', durationMs: 2_500, detail: 'Fargate profile "fp" is CREATE_FAILED' },
+        { name: 'Heal CoreDNS', status: 'skipped', durationMs: 0, detail: 'an earlier phase failed' },
+      ],
+      profiles: [{ name: 'fp', status: 'CREATE_FAILED', waitedMs: 2_500, polls: 3 }],
+      coredns: null,
+      error: 'Fargate profile "fp" is CREATE_FAILED',
+    });
+  });
+});
+
+describe('formats', () => {
+  const run = new RunRecorder('demo', () => 0);
+  run.phases.push({ name: 'Heal CoreDNS', status: 'ok', durationMs: 65_000 });
+  run.profile({ name: 'fp-coredns', status: 'ACTIVE', waitedMs: 121_000, polls: 1 });
+  run.coredns = { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true };
+  const report = run.report(0);
+
+  it('the JSON report is one parseable document with the contract fields', () => {
+    const parsed = JSON.parse(formatJsonReport(report)) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns']);
+    expect(parsed['coredns']).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true });
+  });
+
+  it('the summary names phases, profiles and what happened to CoreDNS', () => {
+    expect(formatSummary(report)).toBe(
+      [
+        'Cluster "demo" is ready.',
+        'Phases:',
+        '  Heal CoreDNS                 ok      1m05s',
+        'Fargate profiles:',
+        '  fp-coredns                   ACTIVE        waited 2m01s, 1 poll',
+        'CoreDNS: 2/2 ready; 2 stuck before; restarted once, compute-type: ec2 annotation removed',
+        '',
+      ].join('\n'),
+    );
+  });
+});
