@@ -30,7 +30,9 @@ const requiredString = () =>
 const nonEmptyString = () => requiredString().min(1, { error: 'must not be empty' });
 
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.array(item, { error: (issue) => `must be a list, not ${typeName(issue.input)}` });
+  z.array(item, {
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be a list, not ${typeName(issue.input)}`),
+  });
 
 const labelMap = z
   .record(

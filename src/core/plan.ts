@@ -74,7 +74,7 @@ function findingsFor(config: ClusterConfig, version: string | undefined, coredns
       (s) => eksctlSelectsCoreDns(s, EKSCTL_COMPONENT_LABEL_FIX) && !eksctlSelectsCoreDns(s, version),
     ),
   );
-  if (version !== undefined && missed !== undefined) {
+  if (version !== undefined && missed !== undefined && capturedBy !== null) {
     add(
       'warning',
       'OLD_EKSCTL',

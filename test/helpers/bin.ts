@@ -1,0 +1,56 @@
+// Spawning the built bin and the recording stand-in for eksctl (needs `npm run build`).
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type Options } from 'execa';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'safe-eksctl.js');
+export const RECORDING_EKSCTL = join(ROOT, 'test', 'fixtures', 'recording-eksctl.js');
+export const EXAMPLES = join(ROOT, 'examples');
+
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+}
+
+/** A fresh directory and the file the stand-in eksctl records into. */
+export function recordingDir(): { dir: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-test-'));
+  return { dir, log: join(dir, 'eksctl.log') };
+}
+
+export interface Recorded {
+  argv?: string[];
+  cwd?: string;
+  signal?: string;
+}
+
+/** Every event the stand-in recorded; [] when it never started. */
+export function recorded(log: string): Recorded[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Recorded);
+}
+
+/** A directory holding one command, `name`, linked to `target`: PATH entries that hold exactly what a test wants. */
+export function binDir(name: string, target: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-path-'));
+  symlinkSync(target, join(dir, name));
+  return dir;
+}
+
+/** node alone: the stand-in's `#!/usr/bin/env node` finds it, and no real eksctl can be found by accident. */
+export const NODE_ONLY_PATH = binDir('node', process.execPath);
+
+/** Runs the bin with a PATH that holds no eksctl, unless the test's env says otherwise. */
+export function runBin(args: string[], options: Options & { env?: NodeJS.ProcessEnv } = {}) {
+  return execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    extendEnv: false,
+    ...options,
+    env: { PATH: NODE_ONLY_PATH, ...options.env },
+  });
+}
