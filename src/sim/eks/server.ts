@@ -10,6 +10,7 @@ import { seededRandom, type Faults } from '../faults.js';
 import type { World } from '../world.js';
 import { EksError, invalidParameter } from './errors.js';
 import { findRoute } from './routes.js';
+import { checkSignature } from './sigv4.js';
 import { stsAction, stsAnswer } from './sts.js';
 
 export interface EksServerOptions {
@@ -31,6 +32,8 @@ export interface EksServer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 export async function startEksServer(options: EksServerOptions): Promise<EksServer> {
   const { world, faults } = options;
@@ -53,13 +56,13 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const text = await readBody(req);
-    const signed = isSigned(req, url);
+    const signature = await checkSignature(req, url, text);
 
     if (url.pathname === '/') {
       const action = stsAction(method, url.searchParams, text);
       if (action !== undefined) {
         count(action);
-        const answer = stsAnswer(action, signed);
+        const answer = stsAnswer(action, signature);
         send(res, answer.status, answer.body, { 'content-type': 'text/xml' });
         return;
       }
@@ -67,7 +70,10 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
 
     const found = findRoute(method, url.pathname);
     count(found?.route.operation ?? 'UnknownOperation');
-    if (!signed) return sendError(res, new EksError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
+    if (signature === 'unsigned') {
+      return sendError(res, new EksError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
+    }
+    if (signature === 'mismatch') return sendError(res, new EksError('InvalidSignatureException', SIGNATURE_MISMATCH));
     if (!found) return sendError(res, new EksError('UnknownOperationException', `no EKS operation at ${method} ${url.pathname}`));
 
     if (draw(faults.eksReset)) {
@@ -108,13 +114,6 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
         server.closeAllConnections();
       }),
   };
-}
-
-/** A SigV4 `Authorization` header, or the query form of a presigned URL. */
-function isSigned(req: IncomingMessage, url: URL): boolean {
-  const authorization = req.headers.authorization ?? '';
-  if (/^AWS4-HMAC-SHA256 Credential=\S+,\s*SignedHeaders=\S+,\s*Signature=[0-9a-f]+$/.test(authorization)) return true;
-  return url.searchParams.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256' && url.searchParams.has('X-Amz-Signature');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

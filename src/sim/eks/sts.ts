@@ -2,6 +2,7 @@
 // XML with the simulator's own identity, so the product's preflight can reach it through AWS_ENDPOINT_URL_STS.
 import { randomUUID } from 'node:crypto';
 import { SIM_ACCOUNT_ID, SIM_CALLER_ARN } from '../credentials.js';
+import type { SignatureCheck } from './sigv4.js';
 
 /** The unique id IAM gives the simulator's user (an IAM user id starts with AIDA). */
 export const SIM_USER_ID = 'AIDASAFEEKSCTLSIM0000';
@@ -18,8 +19,11 @@ export function stsAction(method: string, query: URLSearchParams, body: string):
   return undefined;
 }
 
-export function stsAnswer(action: string, signed: boolean): StsAnswer {
-  if (!signed) return stsError(403, 'Sender', 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+export function stsAnswer(action: string, signature: SignatureCheck): StsAnswer {
+  if (signature === 'unsigned') return stsError(403, 'Sender', 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+  if (signature === 'mismatch') {
+    return stsError(403, 'Sender', 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+  }
   if (action !== 'GetCallerIdentity') {
     return stsError(400, 'Sender', 'InvalidAction', `Could not find operation ${xmlText(action)} for version 2011-06-15`);
   }
