@@ -165,8 +165,14 @@ export async function runEksctl(binary: string, args: readonly string[], options
       for await (const line of child.iterable({ from: 'all' })) {
         lastLines.push(line);
         if (lastLines.length > LAST_LINES) lastLines.shift();
-        options.onLine(line);
-        await log?.write(`${line}\n`);
+        try {
+          options.onLine(line);
+          await log?.write(`${line}\n`);
+        } catch (error) {
+          // Leaving the loop waits for eksctl to end, so it has to be stopped first.
+          child.kill('SIGKILL');
+          throw error;
+        }
       }
       const result = await child;
       const interrupted = Boolean(signal?.aborted || forceSignal?.aborted);
