@@ -1,6 +1,69 @@
-import { NotImplementedError } from '../errors.js';
+// `safe-eksctl sim`: the simulator in the foreground. One JSON line on stdout says where everything is; it serves
+// until SIGINT or SIGTERM, then closes cleanly and exits 0.
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { parseFaults, type Faults } from '../sim/faults.js';
 
-export async function run(_options: Record<string, unknown>, _io: Io): Promise<number> {
-  throw new NotImplementedError('sim');
+export interface SimSettings {
+  timeScale: number;
+  faults: Faults;
+  eksctlVersion: string;
+  port: number;
+}
+
+/** Every flag checked before anything starts, so a bad one is exit 2 with nothing to clean up. */
+export function simSettings(options: Record<string, unknown>): SimSettings {
+  const faultSpecs = ((options['fault'] as string[] | undefined) ?? []).map(String);
+  const faults = parseFaults(faultSpecs);
+  const timeScale = Number(options['timeScale'] ?? '1');
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+    throw new UsageError(`--time-scale ${String(options['timeScale'])}: must be a positive number of real seconds per simulated second`);
+  }
+  const portText = String(options['port'] ?? '0');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port ${portText}: must be a port number 0–65535`);
+  const eksctlVersion = String(options['eksctlVersion'] ?? '0.230.0').replace(/^v/, '');
+  if (!/^\d+\.\d+\.\d+$/.test(eksctlVersion)) {
+    throw new UsageError(`--eksctl-version ${String(options['eksctlVersion'])}: must look like 0.230.0`);
+  }
+  return { timeScale, faults, eksctlVersion, port };
+}
+
+export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
+  const settings = simSettings(options);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await serve(settings, io, stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Starts the simulator, announces it, and serves until `stop` aborts. */
+export async function serve(settings: SimSettings, io: Io, stop: AbortSignal): Promise<number> {
+  const { startSimulator } = await import('../sim/index.js');
+  const sim = await startSimulator({
+    timeScale: settings.timeScale,
+    faults: settings.faults,
+    eksctlVersion: settings.eksctlVersion,
+    port: settings.port,
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`--port ${settings.port}: already in use`, { cause: error });
+    }
+    throw error;
+  });
+  try {
+    const { eksEndpoint, kubeServer, caFile, eksctl, region, env } = sim;
+    io.stdout.write(`${JSON.stringify({ eksEndpoint, kubeServer, caFile, eksctl, region, env })}\n`);
+    io.stderr.write(`safe-eksctl sim: EKS at ${eksEndpoint}, Kubernetes at ${kubeServer}; SIGINT or SIGTERM stops it\n`);
+    if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+  } finally {
+    await sim.close();
+  }
+  return 0;
 }

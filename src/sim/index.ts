@@ -1,0 +1,128 @@
+// One call starts the whole simulated AWS: the EKS endpoint (+ STS), the Kubernetes API every cluster answers on,
+// the world behind both, and the environment a shell or a child process needs to use them.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SimClock } from './clock.js';
+import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from './credentials.js';
+import { startEksServer } from './eks/server.js';
+import { faultSpecs } from './fault-specs.js';
+import { parseFaults, type Faults } from './faults.js';
+import { KubeCluster } from './kube/cluster.js';
+import { startKubeServer } from './kube/server.js';
+import { World, type SimTimings } from './world.js';
+
+export { World, DEFAULT_TIMINGS, type SimTimings } from './world.js';
+
+export const DEFAULT_EKSCTL_VERSION = '0.230.0';
+
+export interface SimulatorOptions {
+  /** Real seconds per simulated second (0.01: two simulated minutes in 1.2 s). Default 1. */
+  timeScale?: number;
+  /** Parsed faults, or `--fault` specs (`eks-throttle=0.3`, …). */
+  faults?: Faults | readonly string[];
+  /** The version the fake eksctl reports and follows. Default 0.230.0. */
+  eksctlVersion?: string;
+  /** EKS API port; default 0 (any free port). The Kubernetes API always takes a free one. */
+  port?: number;
+  /** Simulated durations to override (seconds). */
+  timings?: Partial<SimTimings>;
+  /** Seed of the fault draws. Default 1. */
+  randomSeed?: number;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`: EKS REST-JSON and STS GetCallerIdentity. */
+  eksEndpoint: string;
+  /** `https://127.0.0.1:PORT`: the Kubernetes API of every cluster. */
+  kubeServer: string;
+  /** The Kubernetes server's CA certificate (PEM), removed on close. */
+  caFile: string;
+  /** Absolute path of the fake eksctl executable (bin/fake-eksctl.js). */
+  eksctl: string;
+  region: string;
+  /** What a shell exports to use the simulator (docs/design.md). */
+  env: Record<string, string>;
+  /** Tests reach each cluster's Kubernetes objects through `world.kubeCluster(name)`. */
+  world: World<KubeCluster>;
+  clock: SimClock;
+  /** EKS/STS requests received per operation name; live, mutated as requests arrive. */
+  requestCounts: Record<string, number>;
+  close(): Promise<void>;
+}
+
+export const FAKE_EKSCTL_PATH = fileURLToPath(new URL('../../bin/fake-eksctl.js', import.meta.url));
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const timeScale = options.timeScale ?? 1;
+  const faults = isParsed(options.faults) ? options.faults : parseFaults(options.faults ?? []);
+  const eksctlVersion = options.eksctlVersion ?? DEFAULT_EKSCTL_VERSION;
+  const clock = new SimClock({ scale: timeScale });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+
+  try {
+    let world: World<KubeCluster> | undefined;
+    const kube = await startKubeServer({
+      clock,
+      faults,
+      randomSeed: options.randomSeed,
+      lookupCluster: (name) => world?.kubeCluster(name),
+      clusterNames: () => world?.listClusters() ?? [],
+    });
+    closers.push(() => kube.close());
+    world = new World<KubeCluster>({
+      clock,
+      faults,
+      kubeEndpoint: kube.url,
+      caPem: kube.caPem,
+      timings: options.timings,
+      createKubeCluster: (spec) => new KubeCluster(spec),
+    });
+    const worldRef = world;
+    closers.push(async () => worldRef.close());
+    const eks = await startEksServer({ world, faults, randomSeed: options.randomSeed, port: options.port });
+    closers.push(() => eks.close());
+
+    const dir = await mkdtemp(join(tmpdir(), 'safe-eksctl-sim-'));
+    closers.push(() => rm(dir, { recursive: true, force: true }));
+    const caFile = join(dir, 'ca.pem');
+    await writeFile(caFile, kube.caPem, { mode: 0o600 });
+
+    const env: Record<string, string> = {
+      AWS_ENDPOINT_URL_EKS: eks.url,
+      AWS_ENDPOINT_URL_STS: eks.url,
+      AWS_ACCESS_KEY_ID: SIM_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SIM_SECRET_ACCESS_KEY,
+      AWS_REGION: SIM_REGION,
+      AWS_DEFAULT_REGION: SIM_REGION,
+      SAFE_EKSCTL_EKSCTL: FAKE_EKSCTL_PATH,
+      SAFE_EKSCTL_SIM_TIME_SCALE: String(timeScale),
+      SAFE_EKSCTL_SIM_EKSCTL_VERSION: eksctlVersion,
+      SAFE_EKSCTL_SIM_FAULTS: JSON.stringify(faultSpecs(faults)),
+      SAFE_EKSCTL_SIM_CA_FILE: caFile,
+    };
+    return {
+      eksEndpoint: eks.url,
+      kubeServer: kube.url,
+      caFile,
+      eksctl: FAKE_EKSCTL_PATH,
+      region: SIM_REGION,
+      env,
+      world,
+      clock,
+      requestCounts: eks.requestCounts,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function isParsed(faults: SimulatorOptions['faults']): faults is Faults {
+  return faults !== undefined && !Array.isArray(faults);
+}
