@@ -61,9 +61,11 @@ export function execCredential(token: EksToken) {
   };
 }
 
+/** Sorted keys with the signature last: byte for byte the URL botocore (and so `aws eks get-token`) builds. */
 function queryString(query: Record<string, string | string[] | null>): string {
+  const signatureLast = (key: string) => (key === 'X-Amz-Signature' ? 1 : 0);
   return Object.keys(query)
-    .sort()
+    .sort((a, b) => signatureLast(a) - signatureLast(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map((key) => `${rfc3986(key)}=${rfc3986(String(query[key] ?? ''))}`)
     .join('&');
 }

@@ -1,0 +1,17 @@
+import { spawnSync } from 'node:child_process';
+
+const seen = new Map<string, boolean>();
+
+/**
+ * Whether an outside client (kubectl, aws) is installed. Conformance tests skip without it and say so once, so a
+ * green run elsewhere never hides that the real protocols went unchecked.
+ */
+export function hasCommand(tool: string): boolean {
+  let found = seen.get(tool);
+  if (found === undefined) {
+    found = spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+    seen.set(tool, found);
+    if (!found) console.warn(`skipping tests that drive the simulator with ${tool}: ${tool} is not installed`);
+  }
+  return found;
+}
