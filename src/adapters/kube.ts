@@ -13,7 +13,6 @@ import {
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
 import type { PodInfo } from '../core/pods.js';
-import type { Clock } from '../core/backoff.js';
 
 export interface DeploymentInfo {
   namespace: string;
@@ -90,8 +89,11 @@ export interface EksKubeOptions {
   /** DescribeCluster's certificateAuthority.data (base64 PEM). */
   caData: string;
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Signs tokens and decides when they expire: the simulator's clock in the demo. */
-  clock?: Pick<Clock, 'now'>;
+  /**
+   * Epoch ms for signing and expiry. Keep the real clock even in the demo: EKS (and the simulator) judge a token's
+   * age by real time; a shorter simulated lifetime is met by the refresh on 401.
+   */
+  now?: () => number;
   /** Refresh this long before the token's 14 minutes run out. */
   refreshMarginMs?: number;
 }
@@ -168,7 +170,7 @@ class EksTokenSource {
   }
 
   private now(): number {
-    return this.options.clock?.now() ?? Date.now();
+    return (this.options.now ?? Date.now)();
   }
 }
 
@@ -292,14 +294,14 @@ function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
 function toKubeApiError(what: string, error: unknown): unknown {
   if (error instanceof KubeApiError) return error;
   if (error instanceof ApiException) {
-    const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '');
+    const body = typeof error.body === 'string' ? error.body : error.body === undefined ? '' : JSON.stringify(error.body);
     let message = body;
     try {
       message = (JSON.parse(body) as { message?: string }).message ?? body;
     } catch {
       // not JSON: keep the text
     }
-    return new KubeApiError(error.code, `${what}: HTTP ${error.code}: ${message.slice(0, 300)}`, { cause: error });
+    return new KubeApiError(error.code, `${what}: HTTP ${error.code}${message ? `: ${message.slice(0, 300)}` : ''}`, { cause: error });
   }
   if (error instanceof Error && error.name === 'AbortError') return error;
   return new KubeApiError(undefined, `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
