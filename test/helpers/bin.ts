@@ -24,6 +24,7 @@ export interface Recorded {
   argv?: string[];
   cwd?: string;
   signal?: string;
+  pid?: number;
 }
 
 /** Every event the stand-in recorded; [] when it never started. */
@@ -49,6 +50,7 @@ export const NODE_ONLY_PATH = binDir('node', process.execPath);
 export function runBin(args: string[], options: Options & { env?: NodeJS.ProcessEnv } = {}) {
   return execa(process.execPath, [BIN, ...args], {
     reject: false,
+    stripFinalNewline: false,
     extendEnv: false,
     ...options,
     env: { PATH: NODE_ONLY_PATH, ...options.env },

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import { NotImplementedError } from '../../src/errors.js';
+import { assertBuilt, ROOT, runBin } from '../helpers/bin.js';
+import { captureIo } from '../helpers/io.js';
+
+// Stands for any command whose issue is not done yet, whatever the real module says today.
+vi.mock('../../src/commands/heal.js', () => ({
+  run: async () => {
+    throw new NotImplementedError('heal');
+  },
+}));
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+beforeAll(assertBuilt);
+
+describe('safe-eksctl (the bin)', () => {
+  it.each([['--version'], ['-V']])('%s prints the package version', async (flag) => {
+    const result = await runBin([flag]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('--help lists our commands and says the rest goes to eksctl', async () => {
+    const result = await runBin(['--help']);
+    expect(result.exitCode).toBe(0);
+    for (const command of ['create', 'plan', 'check', 'heal', 'demo', 'sim', 'get-token']) {
+      expect(result.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
+    }
+    expect(result.stdout).toContain('passed to eksctl unchanged');
+  });
+
+  it.each([
+    [['create'], /-f, --config-file <file>/],
+    [['create', 'cluster'], /-f, --config-file <file>/],
+    [['create', 'fargateprofile'], /--name <name>/],
+    [['plan'], /--eksctl-version <version>/],
+    [['check'], /--cluster <name>/],
+    [['heal'], /--cluster <name>/],
+    [['demo'], /--time-scale <factor>/],
+    [['sim'], /--port <port>/],
+    [['get-token'], /--cluster-name <name>/],
+  ])('%j --help explains its options', async (words, option) => {
+    const result = await runBin([...words, '--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`Usage: safe-eksctl ${words.join(' ')}`);
+    expect(result.stdout).toMatch(option);
+  });
+
+  it.each([[['plan', '-f']], [['create', '-f']], [['create', 'cluster', '--config-file']]])(
+    '%j without a value exits 2 in one line',
+    async (args) => {
+      const result = await runBin(args);
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).split('\n')[0]).toMatch(/^safe-eksctl: option '-f, --config-file <file>' argument missing$/);
+    },
+  );
+
+  it('a missing required option exits 2', async () => {
+    const result = await runBin(['plan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^safe-eksctl: required option '-f, --config-file <file>' not specified\n/);
+  });
+
+  it('no arguments prints help and exits 2', async () => {
+    const result = await runBin([]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toContain('Usage: safe-eksctl');
+  });
+});
+
+describe('a command that is not implemented yet', () => {
+  it('answers in one line with exit 1, without a stack trace', async () => {
+    const io = captureIo();
+    const code = await main(['heal', '--cluster', 'demo'], io);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(code).toBe(1);
+    expect(io.err()).toBe('safe-eksctl: heal: not implemented yet\n');
+    expect(io.out()).toBe('');
+  });
+});
