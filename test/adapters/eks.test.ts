@@ -5,7 +5,7 @@ import { SIM_CALLER_ARN } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { pollDelays } from '../../src/core/backoff.js';
 import { waitForProfile } from '../../src/tasks/wait-profiles.js';
-import { createSimCluster, simClock, simCredentials, until, withEnv } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from './sim-helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -42,12 +42,7 @@ describe('EksApi over the real SDK against the simulator', () => {
     // Slow enough that a request's real latency is well under a simulated second.
     const s = await start([], 0.005);
     await activeCluster(s);
-    s.world.createFargateProfile({
-      clusterName: 'demo',
-      fargateProfileName: 'fp-coredns',
-      podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod',
-      selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }],
-    });
+    createCoreDnsProfile(s, 'demo');
     const eks = api(s);
     expect(await eks.listFargateProfiles('demo')).toEqual(['fp-coredns']);
     expect(await eks.describeFargateProfile('demo', 'fp-coredns')).toEqual({

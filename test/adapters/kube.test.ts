@@ -8,7 +8,7 @@ import { createEksToken } from '../../src/adapters/token.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { healCoreDns } from '../../src/tasks/heal-coredns.js';
 import { waitForProfile } from '../../src/tasks/wait-profiles.js';
-import { createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
 
 let sim: Simulator | undefined;
 let dir: string | undefined;
@@ -67,12 +67,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
 
   it('waits for the profile, then heals a stuck CoreDNS onto Fargate (Kubernetes 1.28)', async () => {
     const { s, eks, kube } = await cluster({ version: '1.28', timeScale: 0.002 });
-    s.world.createFargateProfile({
-      clusterName: 'demo',
-      fargateProfileName: 'fp-coredns',
-      podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod',
-      selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }],
-    });
+    createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock });
     const result = await healCoreDns(kube, { profiles: [profile], clock });

@@ -40,3 +40,13 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
 export function createSimCluster(sim: Simulator, name: string, version: string): void {
   sim.world.createCluster({ name, version, roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: [] } });
 }
+
+/** The bug report's profile: kube-system pods labelled k8s-app=kube-dns (CoreDNS, but not by eksctl's test). */
+export function createCoreDnsProfile(sim: Simulator, clusterName: string): void {
+  sim.world.createFargateProfile({
+    clusterName,
+    fargateProfileName: 'fp-coredns',
+    podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod',
+    selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }],
+  });
+}
