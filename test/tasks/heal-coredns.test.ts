@@ -1,6 +1,6 @@
-import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import { PassThrough } from 'node:stream';
+import { Listr } from 'listr2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { quietLogger } from './listr-helpers.js';
 import { KubeApiError } from '../../src/adapters/kube.js';
 import { pollDelays, restartDelays } from '../../src/core/backoff.js';
 import type { FargateProfileView } from '../../src/core/pods.js';
@@ -153,11 +153,6 @@ describe('healCoreDns', () => {
   });
 });
 
-function quietLogger() {
-  const sink = new PassThrough() as unknown as NodeJS.WriteStream;
-  (sink as unknown as PassThrough).resume();
-  return new ListrLogger({ processOutput: new ProcessOutput(sink, sink) });
-}
 
 describe('healCoreDnsTask through listr2', () => {
   const run = (kube: FakeKube, profiles: FargateProfileView[]) => {

@@ -1,6 +1,6 @@
-import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import { PassThrough } from 'node:stream';
+import { Listr } from 'listr2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { quietLogger } from './listr-helpers.js';
 import { pollDelays, systemClock } from '../../src/core/backoff.js';
 import { ExitCode, SafeEksctlError } from '../../src/errors.js';
 import type { ProfileRecord } from '../../src/report.js';
@@ -164,12 +164,6 @@ describe('profilesToWaitFor', () => {
   });
 });
 
-/** The test renderer prints one JSON line per event; keep them out of the test output. */
-function quietLogger() {
-  const sink = new PassThrough() as unknown as NodeJS.WriteStream;
-  sink.resume();
-  return new ListrLogger({ processOutput: new ProcessOutput(sink, sink) });
-}
 
 describe('waitProfilesTask through listr2', () => {
   const run = (eks: FakeEks, configProfiles: string[], extra: { timeoutMs?: number } = {}) => {
