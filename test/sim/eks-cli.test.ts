@@ -1,21 +1,11 @@
 // Conformance with a client nobody here wrote: the AWS CLI against the simulated EKS endpoint.
 import { execa } from 'execa';
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import { hasCommand } from '../helpers/commands.js';
 import { clusterRequest, profileRequest, startTestEks, TEST_CA_PEM, TEST_KUBE_URL, type TestEks } from './eks-helpers.js';
 
-function has(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasAws = has('aws');
-if (!hasAws) console.warn('eks-cli.test.ts: skipped, the AWS CLI (aws) is not installed');
+const hasAws = hasCommand('aws');
 
 describe.skipIf(!hasAws)('AWS CLI against the simulated EKS', () => {
   let eks: TestEks;

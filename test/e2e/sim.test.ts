@@ -1,0 +1,81 @@
+// `safe-eksctl sim` as a user runs it: the built bin in a child process, its one JSON line, the AWS CLI against it,
+// then SIGTERM and a clean exit 0. Needs `npm run build` first.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, BIN as bin } from '../helpers/bin.js';
+import { hasCommand } from '../helpers/commands.js';
+import type { Simulator } from '../../src/sim/index.js';
+
+const hasAws = hasCommand('aws');
+
+type Announcement = Pick<Simulator, 'eksEndpoint' | 'kubeServer' | 'caFile' | 'eksctl' | 'region' | 'env'>;
+
+beforeAll(() => assertBuilt());
+
+let child: ResultPromise | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+  }
+  child = undefined;
+});
+
+function firstLine(process: ResultPromise): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: process.stdout! });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line);
+    });
+    process.catch(reject);
+  });
+}
+
+describe('safe-eksctl sim', () => {
+  it('prints one JSON line when ready, serves the AWS CLI, and exits 0 on SIGTERM', async () => {
+    const started = performance.now();
+    child = execa(process.execPath, [bin, 'sim', '--time-scale', '0.01', '--fault', 'webhook-delay=5'], { reject: false, buffer: { stdout: false } });
+    const line = await firstLine(child);
+    const readyMs = performance.now() - started;
+    console.log(`safe-eksctl sim: ready ${readyMs.toFixed(0)} ms after spawn (node start and imports included)`);
+    expect(readyMs).toBeLessThan(5000);
+
+    const sim = JSON.parse(line) as Announcement;
+    expect(Object.keys(sim).sort()).toEqual(['caFile', 'eksEndpoint', 'eksctl', 'env', 'kubeServer', 'region']);
+    expect(existsSync(sim.caFile)).toBe(true);
+    expect(sim.env['SAFE_EKSCTL_SIM_TIME_SCALE']).toBe('0.01');
+    expect(sim.env['SAFE_EKSCTL_SIM_FAULTS']).toBe('["webhook-delay=5"]');
+
+    if (hasAws) {
+      const aws = (...args: string[]) =>
+        execa('aws', ['eks', ...args, '--endpoint-url', sim.eksEndpoint, '--output', 'json'], {
+          reject: false,
+          env: { ...sim.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+        });
+      const listed = await aws('list-clusters');
+      expect(listed.exitCode, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual({ clusters: [] });
+      const missing = await aws('describe-cluster', '--name', 'nope');
+      expect(missing.stderr).toContain('ResourceNotFoundException');
+    }
+
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(sim.caFile)).toBe(false);
+  });
+
+  it('exits 2 on a bad --fault or --time-scale, starting nothing', async () => {
+    const badFault = await execa(process.execPath, [bin, 'sim', '--fault', 'no-such-fault'], { reject: false });
+    expect(badFault.exitCode).toBe(2);
+    expect(badFault.stdout).toBe('');
+    expect(badFault.stderr).toContain('unknown fault "no-such-fault"');
+
+    const badScale = await execa(process.execPath, [bin, 'sim', '--time-scale', '0'], { reject: false });
+    expect(badScale.exitCode).toBe(2);
+    expect(badScale.stderr).toContain('--time-scale 0');
+  });
+});
