@@ -5,17 +5,25 @@ import { CreateAddonCommand, CreateClusterCommand, DescribeClusterCommand, type 
 import { pollEvery } from './backoff.js';
 import { EksctlError, type AddonConfig, type ClusterConfig } from './config.js';
 import { enterPhase, type RunContext } from './context.js';
-import { scheduleCoreDnsOnFargate } from './coredns.js';
 import { describeAwsError } from './eks.js';
 import { createFargateProfiles } from './fargate.js';
 import { callerIdentity, type CallerIdentity } from './identity.js';
-import { KubeAccess } from './kube.js';
 import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
 import { createManagedNodegroups, STACK_POLL_MS } from './nodegroups.js';
 import { isCoreDnsSchedulableOnFargate } from './selectors.js';
 
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
 export const DEFAULT_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'];
+/**
+ * The Kubernetes client takes over a second to load: start loading it while the control plane comes up, so the
+ * fake's timing is the simulated one and not Node's module loading.
+ */
+let kubeSide: Promise<[typeof import('./kube.js'), typeof import('./coredns.js')]> | undefined;
+export function loadKubeSide() {
+  kubeSide ??= Promise.all([import('./kube.js'), import('./coredns.js')]);
+  return kubeSide;
+}
+
 /** eksctl sleeps this long after the profiles, because the Fargate webhook lags behind ACTIVE. */
 export const FARGATE_WEBHOOK_GRACE_MS = 30_000;
 
@@ -59,11 +67,13 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
   try {
     enterPhase(ctx, 'control-plane', failed);
     await createControlPlane(ctx, cfg, identity);
+    if (cfg.fargateProfiles.length > 0) loadKubeSide().catch(() => {});
     enterPhase(ctx, 'addons', failed);
     await createAddons(ctx, name, addons);
     await waitForControlPlane(ctx, name, options.timeoutMs);
+    // Each phase's fault fires even when the config gives the phase nothing to do, so a test can stop eksctl there.
+    enterPhase(ctx, 'fargate', failed);
     if (cfg.fargateProfiles.length > 0) {
-      enterPhase(ctx, 'fargate', failed);
       await createFargateAndCoreDns(ctx, cfg, identity, options.timeoutMs, { graceSleep: true });
     }
   } catch (error) {
@@ -74,8 +84,8 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
     throw new EksctlError(failed);
   }
 
+  enterPhase(ctx, 'nodegroups', failed);
   if (nodegroups.length > 0) {
-    enterPhase(ctx, 'nodegroups', failed);
     try {
       await createManagedNodegroups(
         {
@@ -123,6 +133,7 @@ export async function createFargateAndCoreDns(
     cfg.fargateProfiles,
   );
   if (graceSleep) await ctx.sleep(FARGATE_WEBHOOK_GRACE_MS, ctx.signal);
+  const [{ KubeAccess }, { scheduleCoreDnsOnFargate }] = await loadKubeSide();
   const kube = await KubeAccess.connect(ctx.eks, cfg.name, cfg.region);
   if (!isCoreDnsSchedulableOnFargate(cfg.fargateProfiles, ctx.settings.eksctlVersion)) return;
   try {

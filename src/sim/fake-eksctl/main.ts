@@ -8,11 +8,9 @@ import { SafeEksctlError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { EksctlError, parseClusterConfig, type ClusterConfig } from './config.js';
 import { simSleep } from './context.js';
-import { createCluster, type ClusterRun } from './create-cluster.js';
+import type { ClusterRun } from './create-cluster.js';
 import { parseGoDuration } from './duration.js';
-import { createEksClient } from './eks.js';
 import { createLogger } from './log.js';
-import { createFargateProfile, deleteCluster, getClusters } from './other-commands.js';
 import { readSettings } from './settings.js';
 
 /** pflag names `create cluster` refuses next to -f (eksctl's cmdutils/configfile.go), in the order it checks them. */
@@ -169,7 +167,9 @@ function rejectWithConfig(cmd: Command, flags: readonly string[], name: string |
   if (name !== undefined) throw new EksctlError('cannot use name argument when --config-file/-f is set');
 }
 
-function runContext(io: Io, options: Options, region: string): ClusterRun {
+/** The AWS SDK and the command modules load only for commands that talk to AWS, so `version` and usage errors stay fast. */
+async function runContext(io: Io, options: Options, region: string): Promise<ClusterRun> {
+  const { createEksClient } = await import('./eks.js');
   const settings = readSettings(io.env);
   const verbosity = Number(options.verbose);
   const log = createLogger(io.stdout, Number.isFinite(verbosity) ? verbosity : 3);
@@ -204,7 +204,8 @@ async function runCreateCluster(io: Io, name: string | undefined, options: Optio
     io.stdout.write(stringify(cfg.document));
     return;
   }
-  const ctx = runContext(io, options, cfg.region);
+  const ctx = await runContext(io, options, cfg.region);
+  const { createCluster } = await import('./create-cluster.js');
   await withClient(ctx, () =>
     createCluster(ctx, cfg, {
       timeoutMs,
@@ -226,8 +227,9 @@ async function runCreateFargateProfile(io: Io, options: Options, cmd: Command): 
   const cfg = await loadConfig(io, file);
   rejectWithConfig(cmd, ['cluster', 'labels', 'namespace', 'region'], undefined);
   const timeoutMs = parseGoDuration(String(options.timeout));
-  const ctx = runContext(io, options, cfg.region);
+  const ctx = await runContext(io, options, cfg.region);
   const only = typeof options.name === 'string' ? options.name : undefined;
+  const { createFargateProfile } = await import('./other-commands.js');
   await withClient(ctx, () => createFargateProfile(ctx, cfg, timeoutMs, only));
 }
 
@@ -248,7 +250,8 @@ async function runGetCluster(io: Io, nameArg: string | undefined, options: Optio
   const { name, region } = await clusterTarget(io, nameArg, options, cmd);
   const output = String(options.output);
   if (!['table', 'json', 'yaml'].includes(output)) throw new EksctlError(`unknown output printer type: ${output}`);
-  const ctx = runContext(io, options, region);
+  const ctx = await runContext(io, options, region);
+  const { getClusters } = await import('./other-commands.js');
   await withClient(ctx, async () => {
     const printed = await getClusters(ctx, region, name, output === 'yaml' ? 'json' : output);
     io.stdout.write(output === 'yaml' ? stringify(JSON.parse(printed)) : printed);
@@ -259,7 +262,8 @@ async function runDeleteCluster(io: Io, nameArg: string | undefined, options: Op
   const { name, region } = await clusterTarget(io, nameArg, options, cmd);
   if (!name) throw new EksctlError('--name must be set');
   const timeoutMs = parseGoDuration(String(options.timeout));
-  const ctx = runContext(io, options, region);
+  const ctx = await runContext(io, options, region);
+  const { deleteCluster } = await import('./other-commands.js');
   await withClient(ctx, () => deleteCluster(ctx, name, region, timeoutMs, isOn(options.wait)));
 }
 
