@@ -77,6 +77,29 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     expect(pods.filter((p) => !p.deletionTimestamp).every((p) => p.schedulerName === 'fargate-scheduler' && p.phase === 'Running')).toBe(true);
   });
 
+  it('restarts again when the webhook does not see the profile yet (webhook delay)', async () => {
+    // Long enough in simulated time that the first heal requests (TLS, token) surely land inside the delay.
+    const { s, eks, kube } = await cluster({ faults: ['webhook-delay=300'], timeScale: 0.002 });
+    createCoreDnsProfile(s, 'demo');
+    const clock = simClock(s);
+    const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock });
+    const result = await healCoreDns(kube, { profiles: [profile], clock });
+    expect(result).toMatchObject({ ready: 2, stuckBefore: 2, annotationRemoved: false });
+    expect(result.restarts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a rollout that never gets Ready times out with exit 4, naming pods and their latest events', async () => {
+    const { s, eks, kube } = await cluster({ faults: ['rollout-stuck'], timeScale: 0.002 });
+    createCoreDnsProfile(s, 'demo');
+    const clock = simClock(s);
+    const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock });
+    const error = await healCoreDns(kube, { profiles: [profile], clock, timeoutMs: 5 * 60_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 4 });
+    const message = (error as Error).message;
+    expect(message).toMatch(/^CoreDNS is not Ready after 5m\d\ds \(0\/2 ready/);
+    expect(message).toMatch(/pod coredns-\S+ (failing|starting|stuck): /);
+  });
+
   it('refreshes the token after a 401 (short token lifetime)', async () => {
     // X-Amz-Date has whole seconds, so a token's real age is judged to ±1 s: keep the lifetime well above that.
     const { s, kube } = await cluster({ faults: ['token-ttl=40'], timeScale: 0.05, controlPlaneSeconds: 2 });
