@@ -10,7 +10,7 @@ import {
 } from '../core/pods.js';
 import { KubeApiError, type DeploymentInfo, type KubeApi, type NodeInfo } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
-import { formatDuration, type CoreDnsRecord } from '../report.js';
+import { formatDuration, plural, type CoreDnsRecord } from '../report.js';
 
 export const DEFAULT_COREDNS_TIMEOUT_MS = 10 * 60_000;
 export const COREDNS_NAMESPACE = 'kube-system';
@@ -180,7 +180,7 @@ async function timeoutMessage(
   waitedMs: number,
   lastTransient: KubeApiError | undefined,
 ): Promise<string> {
-  const parts = [`CoreDNS is not Ready after ${formatDuration(waitedMs)} (${record.ready}/${record.desired} ready, ${record.restarts} restarts)`];
+  const parts = [`CoreDNS is not Ready after ${formatDuration(waitedMs)} (${record.ready}/${record.desired} ready, ${plural(record.restarts, 'restart')})`];
   if (lastTransient) parts.push(`last error: ${lastTransient.message}`);
   const notReady = classified.filter((c) => c.state !== 'healthy' && c.state !== 'terminating').slice(0, 3);
   for (const c of notReady) {

@@ -116,7 +116,7 @@ describe('healCoreDns', () => {
     expect(outcome.ok).toBe(false);
     const error = (outcome as { error: CoreDnsHealError }).error;
     expect(error.exitCode).toBe(4);
-    expect(error.message.split('\n')[0]).toBe('CoreDNS is not Ready after 1m00s (0/2 ready, 1 restarts)');
+    expect(error.message.split('\n')[0]).toBe('CoreDNS is not Ready after 1m00s (0/2 ready, 1 restart)');
     expect(error.message).toContain('pod coredns-g2-3 failing: ContainersNotReady: containers with unready status: [coredns]; latest event: Unhealthy: Readiness probe failed: HTTP 503');
     expect(error.coredns).toEqual({ desired: 2, ready: 0, stuckBefore: 2, restarts: 1, annotationRemoved: false });
     await vi.advanceTimersByTimeAsync(60_000);
