@@ -84,14 +84,9 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
     if (draw(faults.eks5xx)) return sendError(res, new EksError('ServerException', 'Internal Server Error (simulated fault eks-5xx)'));
     if (draw(faults.eksThrottle)) return sendError(res, new EksError('ThrottlingException', 'Rate exceeded'));
 
-    try {
-      const body = parseJson(text);
-      const answer = found.route.handle(world, { params: found.params, query: url.searchParams, body });
-      send(res, 200, JSON.stringify(answer, epochSeconds), { 'content-type': 'application/json' });
-    } catch (error) {
-      if (error instanceof EksError) return sendError(res, error);
-      throw error;
-    }
+    // An EksError thrown here (not found, in use, invalid) reaches the client through the handler's catch.
+    const answer = found.route.handle(world, { params: found.params, query: url.searchParams, body: parseJson(text) });
+    send(res, 200, JSON.stringify(answer, epochSeconds), { 'content-type': 'application/json' });
   }
 
   await new Promise<void>((resolve, reject) => {
