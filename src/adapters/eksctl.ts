@@ -117,6 +117,7 @@ export function createInterrupt(): Interrupt {
 }
 
 export interface RunEksctlOptions {
+  /** eksctl's whole environment (not merged with process.env); process.env when absent. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Abort → eksctl gets SIGINT and is waited for (SIGKILL after `interruptGraceMs`). */

@@ -1,9 +1,11 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createInterrupt, eksctlVersion, resolveEksctl, runEksctl } from '../../src/adapters/eksctl.js';
 import { SafeEksctlError } from '../../src/errors.js';
-import { binDir, RECORDING_EKSCTL, recorded, recordingDir } from '../helpers/bin.js';
+import { binDir, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs } from '../helpers/bin.js';
+
+afterAll(removeTempDirs);
 
 function standIn(extra: Record<string, string> = {}) {
   const { dir, log } = recordingDir();

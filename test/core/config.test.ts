@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { formatPath, loadClusterConfig, parseClusterConfig } from '../../src/core/config.js';
 import { UsageError } from '../../src/errors.js';
 import { EXAMPLES } from '../helpers/bin.js';
@@ -173,6 +173,7 @@ describe('parseClusterConfig accepts', () => {
 
 describe('loadClusterConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a path relative to io.cwd and keeps the name the user gave', async () => {
     writeFileSync(join(dir, 'cluster.yaml'), HEAD);

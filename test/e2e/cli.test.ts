@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { NotImplementedError } from '../../src/errors.js';
-import { assertBuilt, ROOT, runBin } from '../helpers/bin.js';
+import { assertBuilt, ROOT, runBin, removeTempDirs } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 
 // Stands for any command whose issue is not done yet, whatever the real module says today.
@@ -16,6 +16,7 @@ vi.mock('../../src/commands/heal.js', () => ({
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(assertBuilt);
+afterAll(removeTempDirs);
 
 describe('safe-eksctl (the bin)', () => {
   it.each([['--version'], ['-V']])('%s prints the package version', async (flag) => {

@@ -1,8 +1,18 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, binDir, NODE_ONLY_PATH, RECORDING_EKSCTL, recorded, recordingDir, runBin } from '../helpers/bin.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  binDir,
+  nodeOnlyPath,
+  RECORDING_EKSCTL,
+  recorded,
+  recordingDir,
+  runBin,
+  removeTempDirs,
+} from '../helpers/bin.js';
 
 beforeAll(assertBuilt);
+afterAll(removeTempDirs);
 
 function recordingEnv(extra: Record<string, string> = {}) {
   const { dir, log } = recordingDir();
@@ -87,7 +97,7 @@ describe('pass-through to eksctl', () => {
   it('finds eksctl through $SAFE_EKSCTL_EKSCTL and on PATH', async () => {
     const { log } = recordingDir();
     await runBin(['get', 'nodegroup'], { env: { SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log } });
-    const path = `${NODE_ONLY_PATH}:${binDir('eksctl', RECORDING_EKSCTL)}`;
+    const path = `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`;
     await runBin(['get', 'addon'], { env: { PATH: path, RECORDING_EKSCTL_LOG: log } });
     expect(recorded(log).map((event) => event.argv)).toEqual([['get', 'nodegroup'], ['get', 'addon']]);
   });

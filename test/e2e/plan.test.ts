@@ -1,11 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, binDir, EXAMPLES, NODE_ONLY_PATH, RECORDING_EKSCTL, recorded, recordingDir, runBin } from '../helpers/bin.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  binDir,
+  EXAMPLES,
+  nodeOnlyPath,
+  RECORDING_EKSCTL,
+  recorded,
+  recordingDir,
+  runBin,
+  removeTempDirs,
+} from '../helpers/bin.js';
 
 const BUG_REPORT = join(EXAMPLES, 'bug-report.yaml');
 
 beforeAll(assertBuilt);
+afterAll(removeTempDirs);
 
 /** A recording eksctl reachable through $SAFE_EKSCTL_EKSCTL, so plan would ask it for its version. */
 function withRecordingEksctl(extra: Record<string, string> = {}) {
@@ -63,7 +74,7 @@ describe('safe-eksctl plan', () => {
 
   it('finds eksctl on PATH and through --eksctl', async () => {
     const { log } = recordingDir();
-    const env = { PATH: `${NODE_ONLY_PATH}:${binDir('eksctl', RECORDING_EKSCTL)}`, RECORDING_EKSCTL_LOG: log };
+    const env = { PATH: `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`, RECORDING_EKSCTL_LOG: log };
     const onPath = await runBin(['plan', '-f', BUG_REPORT, '-o', 'json'], { env });
     expect(JSON.parse(String(onPath.stdout))).toMatchObject({ eksctlVersion: '0.207.0' });
     const flagged = await runBin(['plan', '-f', BUG_REPORT, '--eksctl', RECORDING_EKSCTL, '-o', 'json'], {

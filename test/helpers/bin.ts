@@ -1,5 +1,5 @@
 // Spawning the built bin and the recording stand-in for eksctl (needs `npm run build`).
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,23 @@ export function assertBuilt(): void {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
 }
 
+const tempDirs: string[] = [];
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** For afterAll: removes every directory these helpers made. */
+export function removeTempDirs(): void {
+  nodeOnly = undefined;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh directory and the file the stand-in eksctl records into. */
 export function recordingDir(): { dir: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-test-'));
+  const dir = tempDir('safe-eksctl-test-');
   return { dir, log: join(dir, 'eksctl.log') };
 }
 
@@ -38,13 +52,18 @@ export function recorded(log: string): Recorded[] {
 
 /** A directory holding one command, `name`, linked to `target`: PATH entries that hold exactly what a test wants. */
 export function binDir(name: string, target: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-path-'));
+  const dir = tempDir('safe-eksctl-path-');
   symlinkSync(target, join(dir, name));
   return dir;
 }
 
-/** node alone: the stand-in's `#!/usr/bin/env node` finds it, and no real eksctl can be found by accident. */
-export const NODE_ONLY_PATH = binDir('node', process.execPath);
+let nodeOnly: string | undefined;
+
+/** A PATH of node alone: the stand-in's `#!/usr/bin/env node` finds it, and no real eksctl is found by accident. */
+export function nodeOnlyPath(): string {
+  nodeOnly ??= binDir('node', process.execPath);
+  return nodeOnly;
+}
 
 /** Runs the bin with a PATH that holds no eksctl, unless the test's env says otherwise. */
 export function runBin(args: string[], options: Options & { env?: NodeJS.ProcessEnv } = {}) {
@@ -53,6 +72,6 @@ export function runBin(args: string[], options: Options & { env?: NodeJS.Process
     stripFinalNewline: false,
     extendEnv: false,
     ...options,
-    env: { PATH: NODE_ONLY_PATH, ...options.env },
+    env: { PATH: nodeOnlyPath(), ...options.env },
   });
 }
