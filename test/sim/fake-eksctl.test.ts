@@ -247,6 +247,34 @@ describe('fake eksctl against a profile that ends CREATE_FAILED', () => {
   });
 });
 
+describe('fake eksctl when tokens age out', () => {
+  let shortLived: Simulator | undefined;
+  afterAll(async () => shortLived?.close());
+
+  it('signs a new token on a 401 and carries on with the CoreDNS step', async () => {
+    // X-Amz-Date counts whole seconds, so a fresh token may look one real second old: at scale 0.03 that is 33
+    // simulated seconds, under the 45 s TTL. The CoreDNS wait polls at 0, 1, 3, … 63 s, past the first token's TTL.
+    shortLived = await startSimulator({
+      timeScale: 0.03,
+      faults: ['token-ttl=45'],
+      timings: { controlPlaneSeconds: 20, fargateProfileSeconds: 10, fargatePodStartSeconds: 50 },
+    });
+    const file = join(dir, 'ttl.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ttl\n  region: ${shortLived.region}\n` +
+        'fargateProfiles:\n  - name: fp-default\n    selectors:\n      - namespace: kube-system\n',
+    );
+    const result = await execa(process.execPath, [shortLived.eksctl, 'create', 'cluster', '-f', file], {
+      env: { ...shortLived.env, HOME: dir, KUBECONFIG: join(dir, 'ttl.kubeconfig') },
+      reject: false,
+      timeout: CREATE_TIMEOUT_MS,
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('"coredns" pods are now scheduled onto Fargate');
+  });
+});
+
 describe('fake eksctl without the simulator', () => {
   it('reads the config from stdin with -f -', async () => {
     const result = await execa(process.execPath, [sim.eksctl, 'create', 'cluster', '-f', '-', '--dry-run'], {
