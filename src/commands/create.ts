@@ -1,6 +1,183 @@
-import { NotImplementedError } from '../errors.js';
+// `safe-eksctl create -f FILE` (= `create cluster -f FILE`): plan, preflight, eksctl, wait for Fargate profiles, heal
+// CoreDNS, report. Everything that can be judged before eksctl starts is judged before the task list starts.
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { createEksApi } from '../adapters/eks.js';
+import { createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
+import { checkAwsAccess } from '../adapters/sts.js';
+import { systemClock, type Clock } from '../core/backoff.js';
+import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
+import { buildPlan, planExitCode } from '../core/plan.js';
+import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
+import { RunRecorder } from '../report.js';
+import { clusterHealthTasks } from '../tasks/cluster-health.js';
+import { eksctlTask } from '../tasks/eksctl.js';
+import { phase, runPipeline } from '../tasks/pipeline.js';
+import { parsePipelineOptions, type PipelineOptions } from './options.js';
 
-export async function run(_options: Record<string, unknown>, _io: Io): Promise<number> {
-  throw new NotImplementedError('create');
+export interface CreateOptions extends PipelineOptions {
+  configFile: string;
+  eksctl?: string;
+  force: boolean;
+  heal: boolean;
+  logFile?: string;
+  profile?: string;
+  timeout?: string;
+  eksctlVerbosity?: string;
+  eksctlArgs: string[];
+}
+
+/** What the demo (and tests) swap in: the simulator's clock, credentials and endpoints. */
+export interface CreateDeps {
+  clock?: Clock;
+  credentials?: AwsCredentialIdentity;
+  eksEndpoint?: string;
+  stsEndpoint?: string;
+}
+
+/** eksctl refuses these with -f ("cannot use --region when --config-file/-f is set"); say so before it starts. */
+const FLAGS_EKSCTL_REFUSES_WITH_F = ['--region', '--name', '--version', '--zones', '--nodes', '--node-type'];
+
+export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
+  return createCluster(parseCreateOptions(options), io);
+}
+
+export function parseCreateOptions(options: Record<string, unknown>): CreateOptions {
+  const eksctlArgs = (options['eksctlArgs'] as string[] | undefined) ?? [];
+  for (const arg of eksctlArgs) {
+    const flag = FLAGS_EKSCTL_REFUSES_WITH_F.find((f) => arg === f || arg.startsWith(`${f}=`));
+    if (flag) throw new SafeEksctlError(`${flag} cannot be used with -f: the config file says it`, ExitCode.usage);
+  }
+  const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
+  return {
+    ...parsePipelineOptions(options),
+    configFile: text('configFile')!,
+    force: options['force'] === true,
+    heal: options['heal'] !== false,
+    eksctlArgs,
+    ...optional('eksctl', text('eksctl')),
+    ...optional('logFile', text('logFile')),
+    ...optional('profile', text('profile')),
+    ...optional('timeout', text('timeout')),
+    ...optional('eksctlVerbosity', text('eksctlVerbosity')),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+export function eksctlCreateArgs(options: CreateOptions, loaded: LoadedConfig): string[] {
+  return [
+    'create',
+    'cluster',
+    '-f',
+    loaded.path ?? '-',
+    ...(options.profile ? ['--profile', options.profile] : []),
+    ...(options.timeout ? ['--timeout', options.timeout] : []),
+    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
+    ...(options.eksctlVerbosity ? ['-v', options.eksctlVerbosity] : []),
+    ...options.eksctlArgs,
+  ];
+}
+
+export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
+  // Bad input ends here, before anything starts: one line from the CLI, exit 2.
+  const loaded = await loadClusterConfig(options.configFile, io);
+  const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
+  const { config } = loaded;
+  const clusterName = config.metadata.name;
+  const region = config.metadata.region;
+  const clock = deps.clock ?? systemClock;
+  const recorder = new RunRecorder(clusterName, () => clock.now());
+  const interrupt = createInterrupt();
+  const onSignal = () => interrupt.interrupt();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let credentials: Awaited<ReturnType<typeof checkAwsAccess>>['credentials'] | undefined;
+  let version: string | undefined;
+  try {
+    return await runPipeline(
+      (timeline) => [
+        phase<object>(timeline, 'Config and plan', {
+          title: 'Config and plan',
+          task: async (_ctx, task) => {
+            version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
+            const plan = buildPlan(config, version, { configFile: loaded.displayName });
+            for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
+            if (planExitCode(plan) !== 0 && !options.force) {
+              const reasons = plan.findings.filter((f) => f.level === 'error').map((f) => f.message);
+              throw new SafeEksctlError(`${loaded.displayName}: ${reasons.join('; ')} (--force runs it anyway)`, ExitCode.unhealthy);
+            }
+            task.title = `Config and plan: ${clusterName} in ${region}, ${config.fargateProfiles?.length ?? 0} Fargate profile(s)`;
+          },
+          rendererOptions: { persistentOutput: true },
+        }),
+        phase(timeline, 'Preflight', {
+          title: 'Preflight',
+          task: async (_ctx, task) => {
+            if (!isKnownVersion(version)) task.output = `eksctl version unknown (${binary})`;
+            else if (!eksctlAtLeast(version, EKSCTL_COMPONENT_LABEL_FIX)) {
+              task.output = `eksctl ${version}: eksctl ≥${EKSCTL_COMPONENT_LABEL_FIX} handles more cases itself`;
+            }
+            const access = await checkAwsAccess({
+              region,
+              signal: interrupt.signal,
+              ...(options.profile ? { profile: options.profile } : {}),
+              ...(deps.credentials ? { credentials: deps.credentials } : {}),
+              ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
+            });
+            credentials = access.credentials;
+            task.title = `Preflight: eksctl ${version ?? 'unknown'}, AWS account ${access.identity.account}`;
+          },
+          rendererOptions: { persistentOutput: true },
+        }),
+        phase(
+          timeline,
+          'eksctl create cluster',
+          eksctlTask({
+            title: 'eksctl create cluster',
+            binary,
+            args: eksctlCreateArgs(options, loaded),
+            env: io.env,
+            cwd: io.cwd,
+            interrupt,
+            verbose: options.verbose,
+            ...(options.logFile ? { logFile: options.logFile } : {}),
+            ...(loaded.path === undefined ? { input: loaded.text } : {}),
+          }),
+        ),
+        ...clusterHealthTasks<object>(timeline, {
+          eks: createEksApi({
+            region,
+            ...(deps.credentials ? { credentials: deps.credentials } : options.profile ? { profile: options.profile } : {}),
+            ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
+          }),
+          clusterName,
+          region,
+          credentials: async () => {
+            if (!credentials) throw new Error('credentials were not checked');
+            return credentials();
+          },
+          configProfiles: (config.fargateProfiles ?? []).map((p) => p.name),
+          recorder,
+          clock,
+          signal: interrupt.signal,
+          pollIntervalMs: options.pollIntervalMs,
+          fargateTimeoutMs: options.fargateTimeoutMs,
+          corednsTimeoutMs: options.corednsTimeoutMs,
+          heal: options.heal,
+          ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+          ...(options.context ? { context: options.context } : {}),
+        }),
+      ],
+      recorder,
+      {},
+      { io, output: options.output, verbose: options.verbose, clock, interruptSignal: interrupt.signal },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

@@ -1,6 +1,39 @@
-import { NotImplementedError } from '../errors.js';
+// `safe-eksctl demo`: the real create pipeline — real SDK over HTTP, real Kubernetes client over HTTPS, a real child
+// process for eksctl — against the local simulator and its fake eksctl. By default it replays the bug report: eksctl
+// 0.207.0 leaves CoreDNS Pending, safe-eksctl sees it and heals it. No AWS account, nothing outside this machine.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
+import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../sim/credentials.js';
+import { createCluster, parseCreateOptions } from './create.js';
+import { simSettings } from './sim.js';
 
-export async function run(_options: Record<string, unknown>, _io: Io): Promise<number> {
-  throw new NotImplementedError('demo');
+export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/bug-report.yaml', import.meta.url));
+
+export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
+  const settings = simSettings({ ...options, eksctlVersion: options['eksctlVersion'] ?? '0.207.0', timeScale: options['timeScale'] ?? '0.01' });
+  const create = parseCreateOptions({ ...options, configFile: options['configFile'] ?? DEMO_CONFIG, eksctlArgs: [] });
+  const { startSimulator } = await import('../sim/index.js');
+  const sim = await startSimulator({ timeScale: settings.timeScale, faults: settings.faults, eksctlVersion: settings.eksctlVersion });
+  // eksctl writes a kubeconfig; in a demo it must never touch the user's ~/.kube/config.
+  const scratch = await mkdtemp(join(tmpdir(), 'safe-eksctl-demo-'));
+  try {
+    // Every wait of the pipeline runs on simulated time, so the defaults (5 s polls, 20 minute deadlines) keep
+    // their meaning and the whole run takes seconds.
+    const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => sim.clock.sleep(ms, signal) };
+    const env: NodeJS.ProcessEnv = { ...io.env, ...sim.env, KUBECONFIG: join(scratch, 'kubeconfig') };
+    delete env['AWS_PROFILE'];
+    return await createCluster({ ...create, eksctl: sim.eksctl }, { ...io, env }, {
+      clock,
+      credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
+      eksEndpoint: sim.eksEndpoint,
+      stsEndpoint: sim.eksEndpoint,
+    });
+  } finally {
+    await sim.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

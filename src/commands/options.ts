@@ -1,0 +1,36 @@
+// Options every pipeline command (create, create fargateprofile, heal, demo) reads the same way.
+import { parseDuration } from '../core/duration.js';
+import { UsageError } from '../errors.js';
+import type { OutputFormat } from '../tasks/renderer.js';
+
+export interface PipelineOptions {
+  output: OutputFormat;
+  verbose: boolean;
+  pollIntervalMs: number;
+  fargateTimeoutMs: number;
+  corednsTimeoutMs: number;
+  workloads: boolean;
+  deleteStrandedPods: boolean;
+  kubeconfig?: string;
+  context?: string;
+}
+
+export function parsePipelineOptions(options: Record<string, unknown>): PipelineOptions {
+  const pollSeconds = Number(options['pollInterval'] ?? '5');
+  if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) {
+    throw new UsageError(`--poll-interval ${String(options['pollInterval'])}: must be a number of seconds above zero`);
+  }
+  const kubeconfig = options['kubeconfig'];
+  const context = options['context'];
+  return {
+    output: options['output'] === 'json' ? 'json' : 'text',
+    verbose: options['verbose'] === true,
+    pollIntervalMs: Math.round(pollSeconds * 1_000),
+    fargateTimeoutMs: parseDuration(String(options['fargateTimeout'] ?? '20m'), '--fargate-timeout'),
+    corednsTimeoutMs: parseDuration(String(options['corednsTimeout'] ?? '10m'), '--coredns-timeout'),
+    workloads: options['workloads'] === true,
+    deleteStrandedPods: options['deleteStrandedPods'] === true,
+    ...(typeof kubeconfig === 'string' ? { kubeconfig } : {}),
+    ...(typeof context === 'string' ? { context } : {}),
+  };
+}
