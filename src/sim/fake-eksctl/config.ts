@@ -1,6 +1,7 @@
 // The fake eksctl reads ClusterConfig itself, independent of the product's schema, with eksctl's own strictness:
 // unknown fields are rejected, as eksctl's strict YAML decoding does, and the messages use eksctl's wording.
 import { parseDocument } from 'yaml';
+import { EksctlError } from './errors.js';
 import type { FargateSelector } from './selectors.js';
 
 export interface FargateProfileConfig {
@@ -45,14 +46,6 @@ export interface ClusterConfig {
   subnetIds: string[];
   /** The document as read, for `--dry-run`. */
   document: Record<string, unknown>;
-}
-
-/** An eksctl error message, printed as `Error: <message>`. */
-export class EksctlError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'EksctlError';
-  }
 }
 
 const CLUSTER_CONFIG_FIELDS = [

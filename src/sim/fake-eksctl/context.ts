@@ -1,7 +1,7 @@
 // What every command of the fake eksctl works with: the logger, simulated sleeping, the settings and the fault gate.
 import type { EksctlPhase } from '../faults.js';
 import { SimClock } from '../clock.js';
-import { EksctlError } from './config.js';
+import { EksctlError } from './errors.js';
 import type { Logger } from './log.js';
 import type { FakeEksctlSettings } from './settings.js';
 

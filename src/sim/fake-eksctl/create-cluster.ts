@@ -3,7 +3,8 @@
 // selector rule holds, managed nodegroups in parallel, kubeconfig, "ready".
 import { CreateAddonCommand, CreateClusterCommand, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 import { pollEvery } from './backoff.js';
-import { EksctlError, type AddonConfig, type ClusterConfig } from './config.js';
+import type { AddonConfig, ClusterConfig } from './config.js';
+import { EksctlError } from './errors.js';
 import { enterPhase, type RunContext } from './context.js';
 import { describeAwsError } from './eks.js';
 import { createFargateProfiles } from './fargate.js';

@@ -1,5 +1,5 @@
 // Go's time.ParseDuration, which eksctl's `--timeout` uses: "25m", "1h30m", "90s", "1.5h", "500ms".
-import { EksctlError } from './config.js';
+import { EksctlError } from './errors.js';
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -4,9 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { stringify } from 'yaml';
-import { SafeEksctlError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { EksctlError, parseClusterConfig, type ClusterConfig } from './config.js';
+import { parseClusterConfig, type ClusterConfig } from './config.js';
+import { EksctlError } from './errors.js';
 import { simSleep } from './context.js';
 import type { ClusterRun } from './create-cluster.js';
 import { parseGoDuration } from './duration.js';
@@ -37,16 +37,8 @@ type Options = Record<string, unknown>;
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = 0;
   const fail = (error: unknown) => {
-    if (error instanceof EksctlError) {
-      io.stderr.write(`Error: ${error.message}\n`);
-      exitCode = error.exitCode;
-    } else if (error instanceof SafeEksctlError) {
-      io.stderr.write(`Error: ${error.message}\n`);
-      exitCode = 1;
-    } else {
-      io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-      exitCode = 1;
-    }
+    io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    exitCode = error instanceof EksctlError ? error.exitCode : 1;
   };
   const program = buildProgram(io, (promise) => promise.catch(fail));
   try {

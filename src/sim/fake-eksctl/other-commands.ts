@@ -8,7 +8,8 @@ import {
   type Cluster,
 } from '@aws-sdk/client-eks';
 import { pollEvery } from './backoff.js';
-import { EksctlError, type ClusterConfig } from './config.js';
+import type { ClusterConfig } from './config.js';
+import { EksctlError } from './errors.js';
 import { enterPhase } from './context.js';
 import { createFargateAndCoreDns, type ClusterRun } from './create-cluster.js';
 import { describeAwsError, errorName } from './eks.js';
@@ -93,26 +94,31 @@ export async function deleteCluster(ctx: ClusterRun, name: string, region: strin
     }
     throw new EksctlError(describeAwsError('DescribeCluster', error));
   }
-  try {
-    await deleteFargateProfiles({
-      eks,
-      log,
-      clusterName: name,
-      region,
-      defaultPodExecutionRoleArn: '',
-      wait: { timeoutMs, sleep: ctx.sleep, signal: ctx.signal },
-    });
-    const { nodegroups = [] } = await eks.send(new ListNodegroupsCommand({ clusterName: name }));
-    for (const nodegroup of nodegroups) {
-      log.info(`will delete stack "eksctl-${name}-nodegroup-${nodegroup}"`);
-      await eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName: nodegroup }));
+  const failed = (message: string) => new EksctlError(`failed to delete cluster "${name}": ${message}`);
+  const send = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw failed(describeAwsError(operation, error));
     }
-    log.info(`will delete stack "eksctl-${name}-cluster"`);
-    await eks.send(new DeleteClusterCommand({ name }));
-  } catch (error) {
-    const message = error instanceof Error && !('$metadata' in error) ? error.message : describeAwsError('Delete', error);
-    throw new EksctlError(`failed to delete cluster "${name}": ${message}`);
+  };
+  await deleteFargateProfiles({
+    eks,
+    log,
+    clusterName: name,
+    region,
+    defaultPodExecutionRoleArn: '',
+    wait: { timeoutMs, sleep: ctx.sleep, signal: ctx.signal },
+  }).catch((error: unknown) => {
+    throw failed((error as Error).message);
+  });
+  const { nodegroups = [] } = await send('ListNodegroups', () => eks.send(new ListNodegroupsCommand({ clusterName: name })));
+  for (const nodegroup of nodegroups) {
+    log.info(`will delete stack "eksctl-${name}-nodegroup-${nodegroup}"`);
+    await send('DeleteNodegroup', () => eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName: nodegroup })));
   }
+  log.info(`will delete stack "eksctl-${name}-cluster"`);
+  await send('DeleteCluster', () => eks.send(new DeleteClusterCommand({ name })));
   if (wait) await waitForDeletion(ctx, name, timeoutMs);
   log.success('all cluster resources were deleted');
 }

@@ -1,6 +1,6 @@
 // What the fake eksctl takes from its environment: the simulator's `env` (see src/sim/index.ts) sets all of it.
 import { parseFaults, type Faults } from '../faults.js';
-import { EksctlError } from './config.js';
+import { EksctlError } from './errors.js';
 
 export const DEFAULT_EKSCTL_VERSION = '0.230.0';
 
