@@ -213,3 +213,52 @@ describe('kubeconfig', () => {
     expect(parse(readFileSync(path, 'utf8'))['current-context']).toBe('alice@demo.us-west-2.eksctl.io');
   });
 });
+
+describe('fake eksctl command line (in process, no AWS calls)', () => {
+  async function run(argv: string[], stdin = '') {
+    const { PassThrough, Readable } = await import('node:stream');
+    const { main } = await import('../../src/sim/fake-eksctl/main.js');
+    let stdout = '';
+    let stderr = '';
+    const out = new PassThrough().on('data', (d: Buffer) => (stdout += d));
+    const err = new PassThrough().on('data', (d: Buffer) => (stderr += d));
+    const code = await main(argv, { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: { HOME: tmpdir() }, cwd: tmpdir() });
+    return { code, stdout, stderr };
+  }
+  const config = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n  region: us-west-2\n';
+
+  it.each([
+    [['--region', 'eu-west-1'], 'Error: cannot use --region when --config-file/-f is set\n'],
+    [['-r', 'eu-west-1'], 'Error: cannot use --region when --config-file/-f is set\n'],
+    [['--name', 'x'], 'Error: cannot use --name when --config-file/-f is set\n'],
+    [['--version', '1.30'], 'Error: cannot use --version when --config-file/-f is set\n'],
+    [['--zones', 'us-west-2a'], 'Error: cannot use --zones when --config-file/-f is set\n'],
+    [['--nodes', '3'], 'Error: cannot use --nodes when --config-file/-f is set\n'],
+    [['--managed'], 'Error: cannot use --managed when --config-file/-f is set\n'],
+    [['extra-name'], 'Error: cannot use name argument when --config-file/-f is set\n'],
+    [['--kubeconfig', '/k', '--auto-kubeconfig'], 'Error: --kubeconfig and --auto-kubeconfig cannot be used at the same time\n'],
+    [['--bogus'], 'Error: unknown flag: --bogus\n'],
+  ])('create cluster -f - %j → exit 1 with eksctl words', async (extra, message) => {
+    const result = await run(['create', 'cluster', '-f', '-', ...extra], config);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: message });
+  });
+
+  it('accepts the flags eksctl accepts with -f (dry run, so nothing is created)', async () => {
+    const args = ['-p', 'dev', '--timeout', '40m', '--write-kubeconfig=false', '--set-kubeconfig-context', 'false', '--without-nodegroup', '-v', '4', '-C', 'false'];
+    const result = await run(['create', 'cluster', '-f', '-', '--dry-run', ...args], config);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(parse(result.stdout)).toMatchObject({ metadata: { name: 'demo' } });
+  });
+
+  it('names the file in config errors', async () => {
+    const result = await run(['create', 'cluster', '-f', '-'], `${config}bogus: 1\n`);
+    expect(result.stderr).toBe('Error: loading config file "-": error unmarshaling JSON: while decoding JSON: json: unknown field "bogus"\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('prints its version, as text or JSON', async () => {
+    expect(await run(['version'])).toEqual({ code: 0, stdout: '0.230.0\n', stderr: '' });
+    expect(JSON.parse((await run(['version', '-o', 'json'])).stdout)).toMatchObject({ Version: '0.230.0' });
+  });
+});
