@@ -1,5 +1,6 @@
 // eksctl's CoreDNS step (pkg/fargate/coredns): patch the compute-type annotation to fargate, then wait until the
-// Deployment reports every replica ready and every CoreDNS pod runs on a `fargate-` node. Any API error ends it.
+// Deployment reports every replica ready and every CoreDNS pod carries the annotation and runs on a `fargate-` node.
+// Any API error ends it.
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { pollWithBackoff, type PollOptions } from './backoff.js';
 import { describeKubeError, type KubeAccess } from './kube.js';
@@ -63,8 +64,9 @@ async function arePodsOnFargate(kube: KubeAccess, log: Logger): Promise<boolean>
     .catch(rethrow);
   for (const pod of pods.items) {
     const node = pod.spec?.nodeName ?? '';
-    log.debug(`pod "${pod.metadata?.name ?? ''}" with status "${pod.status?.phase ?? ''}" is scheduled on "${node}"`);
-    if (pod.status?.phase !== 'Running' || !node.startsWith('fargate-')) return false;
+    const computeType = pod.metadata?.annotations?.[COMPUTE_TYPE];
+    log.debug(`pod "${pod.metadata?.name ?? ''}" with compute type "${computeType ?? ''}" and status "${pod.status?.phase ?? ''}" is scheduled on "${node}"`);
+    if (computeType !== 'fargate' || pod.status?.phase !== 'Running' || !node.startsWith('fargate-')) return false;
   }
   log.info(`"${NAME}" pods are now scheduled onto Fargate`);
   return true;
