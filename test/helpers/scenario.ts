@@ -1,0 +1,217 @@
+// One end-to-end scenario: the built bin against a simulator, with everything a test asserts on collected in one
+// result. Shared by the create/demo e2e suites and the fault matrix (needs `npm run build`).
+//
+//   mode 'create' (default): the test process starts the simulator; the bin runs `create -f FILE --eksctl <fake>` with
+//     the simulator's environment, so the simulator's request counts are visible. The bin waits on the real clock.
+//   mode 'demo': the bin runs `demo -f FILE` and starts its own simulator; its waits run on simulated time.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { startSimulator, type SimTimings } from '../../src/sim/index.js';
+import { SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import type { RunReport } from '../../src/report.js';
+import { BIN, EXAMPLES, nodeOnlyPath } from './bin.js';
+
+export { SIM_SECRET_ACCESS_KEY };
+
+/** The env var every process of a scenario inherits, so leftovers can be found by it in /proc. */
+export const SCENARIO_ENV = 'SAFE_EKSCTL_TEST_SCENARIO';
+
+export interface ScenarioOptions {
+  /** An example's file name (`bug-report.yaml`), a path, or YAML text (contains a newline). Default bug-report.yaml. */
+  config?: string;
+  /** Version the fake eksctl reports and follows. Default 0.230.0. */
+  eksctlVersion?: string;
+  /** Simulator fault specs: `eks-throttle=0.3`, `profile-create-failed=fp-default`, … */
+  faults?: string[];
+  /** Real seconds per simulated second. Default 0.01. */
+  timeScale?: number;
+  /** Simulated timings to override (create mode only: demo starts its own simulator with the defaults). */
+  timings?: Partial<SimTimings>;
+  mode?: 'create' | 'demo';
+  /** More arguments for the bin, after the ones the helper builds. */
+  args?: string[];
+  /** 'json' adds `--output json` and parses stdout into `report`. Default 'json'. */
+  output?: 'json' | 'text';
+  /** Pass the config as `-f -` on stdin instead of a file. */
+  stdin?: boolean;
+  /** More environment for the bin (over the simulator's). */
+  env?: Record<string, string>;
+  /** Send `signal` to the bin once its output (stdout + stderr so far) matches `when`; again after `againAfterMs`. */
+  interrupt?: { when: RegExp; signal?: NodeJS.Signals; againAfterMs?: number };
+  /** Kill the bin after this long (real ms). Default 45 s. */
+  timeoutMs?: number;
+}
+
+export interface ScenarioResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed, with output 'json'; undefined when stdout is not one JSON document. */
+  report: RunReport | undefined;
+  /** EKS/STS requests the simulator received per operation (create mode; {} in demo mode). */
+  requestCounts: Record<string, number>;
+  /** Pids of the scenario's other processes (the fake eksctl) seen when the interrupt was sent. */
+  pidsAtInterrupt: number[];
+  /** Pids of the scenario's processes still alive after the bin ended (should be []). */
+  leftover: number[];
+  /** Real time the bin ran. */
+  durationMs: number;
+  /** The scratch directory (HOME, KUBECONFIG, the config file); removed when the scenario ends. */
+  dir: string;
+}
+
+/** The config as a file name in `dir` (or an existing path) and its text. */
+function resolveConfig(config: string, dir: string): { path: string; text: string } {
+  if (config.includes('\n')) {
+    const path = join(dir, 'cluster.yaml');
+    writeFileSync(path, config);
+    return { path, text: config };
+  }
+  const path = isAbsolute(config) || config.includes('/') ? config : join(EXAMPLES, config);
+  return { path, text: readFileSync(path, 'utf8') };
+}
+
+/** Pids (other than `except`) whose environment carries this scenario's marker. */
+export function scenarioPids(id: string, except: number[] = []): number[] {
+  const marker = `${SCENARIO_ENV}=${id}`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || except.includes(pid)) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      // A zombie keeps no environment; one that is exiting may still show it for a moment.
+      if (environ.split('\0').includes(marker)) pids.push(pid);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+async function settleLeftovers(id: string): Promise<number[]> {
+  // A child that got SIGKILL at the very end may need a moment to be reaped.
+  for (let i = 0; i < 20; i++) {
+    const pids = scenarioPids(id);
+    if (pids.length === 0) return [];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return scenarioPids(id);
+}
+
+export async function runScenario(options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const {
+    config = 'bug-report.yaml',
+    eksctlVersion = '0.230.0',
+    faults = [],
+    timeScale = 0.01,
+    mode = 'create',
+    args = [],
+    output = 'json',
+    timeoutMs = 45_000,
+  } = options;
+  const id = randomUUID();
+  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-scenario-'));
+  const sim = mode === 'create' ? await startSimulator({ timeScale, faults, eksctlVersion, timings: options.timings }) : undefined;
+  try {
+    const { path, text } = resolveConfig(config, dir);
+    const file = options.stdin ? '-' : path;
+    const outputArgs = output === 'json' ? ['--output', 'json'] : [];
+    const argv =
+      mode === 'create'
+        ? ['create', '-f', file, '--eksctl', sim!.eksctl, ...outputArgs, ...args]
+        : [
+            'demo',
+            '-f',
+            file,
+            '--eksctl-version',
+            eksctlVersion,
+            '--time-scale',
+            String(timeScale),
+            ...faults.flatMap((f) => ['--fault', f]),
+            ...outputArgs,
+            ...args,
+          ];
+    const env: Record<string, string> = {
+      PATH: nodeOnlyPath(),
+      HOME: dir,
+      KUBECONFIG: join(dir, 'kubeconfig'),
+      AWS_CONFIG_FILE: join(dir, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+      ...(sim?.env ?? {}),
+      [SCENARIO_ENV]: id,
+      ...options.env,
+    };
+    const started = Date.now();
+    const child = execa(process.execPath, [BIN, ...argv], {
+      reject: false,
+      extendEnv: false,
+      env,
+      cwd: dir,
+      timeout: timeoutMs,
+      forceKillAfterDelay: 2_000,
+      ...(options.stdin ? { input: text } : { stdin: 'ignore' as const }),
+    });
+    const pidsAtInterrupt = options.interrupt ? await interruptWhen(child, id, options.interrupt) : [];
+    const result = await child;
+    const durationMs = Date.now() - started;
+    const stdout = String(result.stdout ?? '');
+    let report: RunReport | undefined;
+    if (output === 'json') {
+      try {
+        report = JSON.parse(stdout) as RunReport;
+      } catch {
+        report = undefined;
+      }
+    }
+    return {
+      exitCode: result.exitCode,
+      stdout,
+      stderr: String(result.stderr ?? ''),
+      report,
+      requestCounts: { ...(sim?.requestCounts ?? {}) },
+      pidsAtInterrupt,
+      leftover: await settleLeftovers(id),
+      durationMs,
+      dir,
+    };
+  } finally {
+    // Nothing of the scenario may outlive it, whatever the assertions say.
+    for (const pid of scenarioPids(id)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Watches the bin's output and sends the signal once it matches; resolves with the scenario's other pids then. */
+function interruptWhen(
+  child: ResultPromise,
+  id: string,
+  { when, signal = 'SIGINT', againAfterMs }: NonNullable<ScenarioOptions['interrupt']>,
+): Promise<number[]> {
+  return new Promise((resolve) => {
+    let seen = '';
+    let sent = false;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (sent || !when.test(seen)) return;
+      sent = true;
+      const pids = scenarioPids(id, child.pid === undefined ? [] : [child.pid]);
+      child.kill(signal);
+      if (againAfterMs !== undefined) setTimeout(() => child.kill(signal), againAfterMs).unref();
+      resolve(pids);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void child.finally(() => resolve([]));
+  });
+}
