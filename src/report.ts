@@ -31,6 +31,26 @@ export interface CoreDnsRecord {
   annotationRemoved: boolean;
 }
 
+/** One owner of pods a Fargate profile stranded (`--workloads`), and what was done about it. */
+export interface WorkloadRecord {
+  /** Deployment, StatefulSet, ReplicaSet (without a Deployment), Pod (a bare pod), DaemonSet, … */
+  kind: string;
+  namespace: string;
+  name: string;
+  /** The profile that matches the pods now. */
+  profile: string;
+  /** The pods found Pending on default-scheduler. */
+  strandedPods: string[];
+  /** restarted (and verified Ready on Fargate), deleted, reported (left Pending), left (DaemonSet), failed. */
+  action: 'restarted' | 'deleted' | 'reported' | 'left' | 'failed';
+  /** Rollout restarts made (restarted owners only; more than one when the webhook missed the profile). */
+  restarts: number;
+  desired?: number;
+  ready?: number;
+  /** Why, in one line. */
+  detail: string;
+}
+
 export interface RunReport {
   ok: boolean;
   exitCode: number;
@@ -39,6 +59,8 @@ export interface RunReport {
   profiles: ProfileRecord[];
   /** null when the heal did not run (`--no-heal`, or an earlier phase failed). */
   coredns: CoreDnsRecord | null;
+  /** null unless `--workloads` ran; then every owner of stranded pods found (an empty list when none). */
+  workloads: WorkloadRecord[] | null;
   /** The failure, as the one line the CLI prints. */
   error?: string;
 }
@@ -48,6 +70,7 @@ export class RunRecorder {
   readonly phases: PhaseRecord[] = [];
   readonly profiles: ProfileRecord[] = [];
   coredns: CoreDnsRecord | null = null;
+  workloads: WorkloadRecord[] | null = null;
 
   constructor(
     readonly cluster: string,
@@ -86,13 +109,14 @@ export class RunRecorder {
       phases: this.phases,
       profiles: this.profiles,
       coredns: this.coredns,
+      workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
     });
   }
 }
 
-export function buildReport(input: Omit<RunReport, 'ok'>): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, error } = input;
+export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -100,6 +124,7 @@ export function buildReport(input: Omit<RunReport, 'ok'>): RunReport {
     phases: phases.map((p) => ({ ...p })),
     profiles: profiles.map((p) => ({ ...p })),
     coredns: coredns ? { ...coredns } : null,
+    workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
     ...(error !== undefined ? { error } : {}),
   };
 }
@@ -136,6 +161,13 @@ export function formatSummary(report: RunReport): string {
           : 'not restarted'
         : `restarted ${c.restarts === 1 ? 'once' : `${c.restarts} times`}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
     lines.push(`CoreDNS: ${c.ready}/${c.desired} ready; ${c.stuckBefore} stuck before; ${action}`);
+  }
+  if (report.workloads) {
+    lines.push(report.workloads.length === 0 ? 'Workloads: nothing stranded' : 'Workloads:');
+    for (const w of report.workloads) {
+      const counts = w.desired !== undefined ? ` ${w.ready ?? 0}/${w.desired} ready,` : '';
+      lines.push(`  ${`${w.kind} ${w.namespace}/${w.name}`.padEnd(40)} ${w.action.padEnd(9)}${counts} ${plural(w.strandedPods.length, 'stranded pod')}: ${w.detail}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

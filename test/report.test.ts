@@ -39,6 +39,7 @@ describe('RunRecorder', () => {
       ],
       profiles: [{ name: 'fp', status: 'CREATE_FAILED', waitedMs: 2_500, polls: 3 }],
       coredns: null,
+      workloads: null,
       error: 'Fargate profile "fp" is CREATE_FAILED',
     });
   });
@@ -53,7 +54,7 @@ describe('formats', () => {
 
   it('the JSON report is one parseable document with the contract fields', () => {
     const parsed = JSON.parse(formatJsonReport(report)) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns']);
+    expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns', 'workloads']);
     expect(parsed['coredns']).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true });
   });
 

@@ -8,7 +8,9 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
+  type V1LabelSelector,
   type V1Pod,
+  type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
@@ -63,6 +65,31 @@ export interface KubeApi {
   listNodes(): Promise<NodeInfo[]>;
 }
 
+/** A Deployment or StatefulSet as the workload heal follows its rollout (StatefulSet counts mapped alike). */
+export interface WorkloadInfo extends DeploymentInfo {
+  kind: RestartableKind;
+  /** spec.selector as a label selector string, to list the workload's pods. */
+  selector: string;
+}
+
+export type RestartableKind = 'Deployment' | 'StatefulSet';
+
+/** What `--workloads` needs beyond the CoreDNS heal. */
+export interface KubeWorkloadApi {
+  /** Pending pods of every namespace. */
+  listPendingPods(): Promise<PodInfo[]>;
+  /** A ReplicaSet's controller (a Deployment, usually); undefined for an orphan or a ReplicaSet that is gone. */
+  getReplicaSetOwner(namespace: string, name: string): Promise<{ kind: string; name: string } | undefined>;
+  getWorkload(kind: RestartableKind, namespace: string, name: string): Promise<WorkloadInfo | undefined>;
+  /** `kubectl rollout restart statefulset`: the same restartedAt template annotation as for a Deployment. */
+  restartStatefulSet(namespace: string, name: string, options: RestartOptions): Promise<void>;
+  /** Deletes one pod; a pod already gone is not an error. */
+  deletePod(namespace: string, name: string): Promise<void>;
+}
+
+/** Everything the commands that reach a cluster use. */
+export type ClusterKubeApi = KubeApi & KubeWorkloadApi;
+
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 
 /** A failed Kubernetes call; `retryable` for 429, 5xx and dropped connections. */
@@ -107,7 +134,7 @@ export interface KubeconfigOptions {
 const EKS_USER = 'safe-eksctl-eks-token';
 
 /** A Kubernetes client authenticated with in-process EKS tokens, refreshed before they expire and after a 401. */
-export function createEksKubeApi(options: EksKubeOptions): KubeApi {
+export function createEksKubeApi(options: EksKubeOptions): ClusterKubeApi {
   const tokens = new EksTokenSource(options);
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -134,7 +161,7 @@ export function createEksKubeApi(options: EksKubeOptions): KubeApi {
   });
 }
 
-export function createKubeconfigKubeApi({ kubeconfig, context }: KubeconfigOptions): KubeApi {
+export function createKubeconfigKubeApi({ kubeconfig, context }: KubeconfigOptions): ClusterKubeApi {
   const kc = new KubeConfig();
   if (kubeconfig) kc.loadFromFile(kubeconfig);
   else kc.loadFromDefault();
@@ -176,7 +203,7 @@ class EksTokenSource {
 
 type Retry = <T>(call: () => Promise<T>) => Promise<T>;
 
-function kubeApiFrom(kc: KubeConfig, retry401: Retry): KubeApi {
+function kubeApiFrom(kc: KubeConfig, retry401: Retry): ClusterKubeApi {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -200,18 +227,43 @@ function kubeApiFrom(kc: KubeConfig, retry401: Retry): KubeApi {
         throw error;
       }
     },
-    restartDeployment: async (namespace, name, { at, removeAnnotations = [] }) => {
-      const annotations: Record<string, string | null> = {};
-      for (const key of removeAnnotations) annotations[key] = null;
-      annotations[RESTARTED_AT_ANNOTATION] = rfc3339(at);
-      const body = { spec: { template: { metadata: { annotations } } } };
+    restartDeployment: async (namespace, name, options) => {
       await call(`restart deployment ${namespace}/${name}`, () =>
         // client-node 1.x sends PATCH as JSON patch unless told otherwise; kubectl uses a strategic merge patch.
         apps.patchNamespacedDeployment(
-          { namespace, name, body },
+          { namespace, name, body: restartPatch(options) },
           setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
         ),
       );
+    },
+    restartStatefulSet: async (namespace, name, options) => {
+      await call(`restart statefulset ${namespace}/${name}`, () =>
+        apps.patchNamespacedStatefulSet(
+          { namespace, name, body: restartPatch(options) },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        ),
+      );
+    },
+    listPendingPods: () =>
+      call('list Pending pods', async () => {
+        const list = await core.listPodForAllNamespaces({ fieldSelector: 'status.phase=Pending' });
+        return list.items.map(toPodInfo).filter((p) => p.phase === 'Pending');
+      }),
+    getReplicaSetOwner: async (namespace, name) => {
+      const rs = await orMissing(call(`read replicaset ${namespace}/${name}`, () => apps.readNamespacedReplicaSet({ namespace, name })));
+      const owner = rs?.metadata?.ownerReferences?.find((o) => o.controller) ?? rs?.metadata?.ownerReferences?.[0];
+      return owner ? { kind: owner.kind, name: owner.name } : undefined;
+    },
+    getWorkload: async (kind, namespace, name) => {
+      if (kind === 'Deployment') {
+        const d = await orMissing(call(`read deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ namespace, name })));
+        return d && { ...toDeploymentInfo(d), kind, selector: labelSelectorText(d.spec?.selector) };
+      }
+      const s = await orMissing(call(`read statefulset ${namespace}/${name}`, () => apps.readNamespacedStatefulSet({ namespace, name })));
+      return s && toStatefulSetInfo(s);
+    },
+    deletePod: async (namespace, name) => {
+      await orMissing(call(`delete pod ${namespace}/${name}`, () => core.deleteNamespacedPod({ namespace, name })));
     },
     listEvents: (namespace, involvedObjectName) =>
       call(`list events of ${namespace}/${involvedObjectName}`, async () => {
@@ -239,6 +291,57 @@ function kubeApiFrom(kc: KubeConfig, retry401: Retry): KubeApi {
           taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
         }));
       }),
+  };
+}
+
+/** The template annotations `kubectl rollout restart` sets, plus the ones to drop in the same rollout. */
+function restartPatch({ at, removeAnnotations = [] }: RestartOptions) {
+  const annotations: Record<string, string | null> = {};
+  for (const key of removeAnnotations) annotations[key] = null;
+  annotations[RESTARTED_AT_ANNOTATION] = rfc3339(at);
+  return { spec: { template: { metadata: { annotations } } } };
+}
+
+/** A 404 as undefined: the object is gone, which the callers treat as an answer. */
+async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** metav1.LabelSelector as the `labelSelector` query parameter writes it. */
+export function labelSelectorText(selector: V1LabelSelector | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector?.matchExpressions ?? []) {
+    const values = (e.values ?? []).join(',');
+    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+/** StatefulSet counts in DeploymentInfo's terms, so one rollout test serves both kinds. */
+function toStatefulSetInfo(s: V1StatefulSet): WorkloadInfo {
+  const ready = s.status?.readyReplicas ?? 0;
+  return {
+    kind: 'StatefulSet',
+    namespace: s.metadata?.namespace ?? '',
+    name: s.metadata?.name ?? '',
+    generation: s.metadata?.generation ?? 0,
+    observedGeneration: s.status?.observedGeneration ?? 0,
+    desired: s.spec?.replicas ?? 1,
+    current: s.status?.replicas ?? 0,
+    // The rollout is done only once every pod runs the update revision.
+    updated: s.status?.updateRevision && s.status.updateRevision === s.status.currentRevision ? (s.status.replicas ?? 0) : (s.status?.updatedReplicas ?? 0),
+    ready,
+    available: s.status?.availableReplicas ?? ready,
+    templateAnnotations: { ...(s.spec?.template.metadata?.annotations ?? {}) },
+    selector: labelSelectorText(s.spec?.selector),
   };
 }
 

@@ -1,0 +1,257 @@
+// `--workloads`: after CoreDNS, every other owner whose pods a Fargate profile stranded. Deployments and StatefulSets
+// are restarted and followed until their new pods run Ready on Fargate, as the CoreDNS heal does; orphan ReplicaSets,
+// bare pods and other owners are reported (deleted only with --delete-stranded-pods); DaemonSet pods are left alone.
+import type { ListrTask } from 'listr2';
+import { KubeApiError, type ClusterKubeApi, type RestartableKind, type WorkloadInfo } from '../adapters/kube.js';
+import { type Clock, pollDelays, restartDelays, systemClock } from '../core/backoff.js';
+import { classifyPod, FARGATE_SCHEDULER, type ClassifiedPod, type FargateProfileView, type PodInfo } from '../core/pods.js';
+import {
+  findStrandedPods,
+  planStrandedOwners,
+  replicaSetKey,
+  replicaSetsToResolve,
+  type OwnerRef,
+  type StrandedOwner,
+} from '../core/workloads.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
+import { formatDuration, plural, type WorkloadRecord } from '../report.js';
+import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, rolledOut } from './heal-coredns.js';
+
+export const DEFAULT_WORKLOADS_TIMEOUT_MS = 10 * 60_000;
+
+export interface HealWorkloadsOptions {
+  /** ACTIVE Fargate profiles with their selectors. */
+  profiles: readonly FargateProfileView[];
+  deleteStrandedPods: boolean;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** Deadline for every restarted owner to be Ready on Fargate, from the start of the step. */
+  timeoutMs?: number;
+  fargateStartMs?: number;
+  /** A fresh poll schedule per owner; defaults to pollDelays(). */
+  delays?: () => Iterator<number>;
+  /** A fresh schedule per owner of the least time between two restarts; defaults to restartDelays(). */
+  restartBackoff?: () => Iterator<number>;
+  onProgress?: (activity: string) => void;
+}
+
+/** A restarted owner that did not come up on Fargate in time (exit 1), with every owner's record for the report. */
+export class WorkloadHealError extends SafeEksctlError {
+  constructor(
+    message: string,
+    readonly workloads: WorkloadRecord[],
+  ) {
+    super(message, ExitCode.unhealthy);
+    this.name = 'WorkloadHealError';
+  }
+}
+
+/** Finds the stranded pods, acts on their owners and verifies each restart. Resolves with one record per owner. */
+export async function healWorkloads(kube: ClusterKubeApi, options: HealWorkloadsOptions): Promise<WorkloadRecord[]> {
+  const { profiles, deleteStrandedPods, clock = systemClock, signal, onProgress } = options;
+  const deadline = clock.now() + (options.timeoutMs ?? DEFAULT_WORKLOADS_TIMEOUT_MS);
+  const owners = await retrying(() => strandedOwners(kube, profiles, deleteStrandedPods), clock, signal, deadline);
+  const records = owners.map(toRecord);
+  onProgress?.(owners.length === 0 ? 'nothing stranded' : `${plural(owners.length, 'owner')} of stranded pods`);
+
+  for (const [i, owner] of owners.entries()) {
+    if (owner.action !== 'delete') continue;
+    for (const pod of owner.pods) await retrying(() => kube.deletePod(owner.namespace, pod), clock, signal, deadline);
+    records[i]!.action = 'deleted';
+  }
+  const failures: string[] = [];
+  await Promise.all(
+    owners.map(async (owner, i) => {
+      if (owner.action !== 'restart') return;
+      const record = records[i]!;
+      try {
+        await healOwner(kube, owner, record, { ...options, clock, deadline });
+        record.action = 'restarted';
+      } catch (error) {
+        if (!(error instanceof OwnerHealError)) throw error;
+        record.action = 'failed';
+        record.detail = error.message;
+        failures.push(`${owner.kind} ${owner.namespace}/${owner.name}: ${error.message}`);
+      }
+    }),
+  );
+  if (failures.length > 0) throw new WorkloadHealError(`stranded workloads not healed:\n  ${failures.join('\n  ')}`, records);
+  return records;
+}
+
+async function strandedOwners(kube: ClusterKubeApi, profiles: readonly FargateProfileView[], deleteStrandedPods: boolean): Promise<StrandedOwner[]> {
+  const stranded = findStrandedPods(await kube.listPendingPods(), profiles);
+  const replicaSetOwners = new Map<string, OwnerRef | undefined>();
+  for (const rs of replicaSetsToResolve(stranded)) {
+    replicaSetOwners.set(replicaSetKey(rs.namespace, rs.name), await kube.getReplicaSetOwner(rs.namespace, rs.name));
+  }
+  // CoreDNS has its own step, which runs first; a CoreDNS pod still Pending here is that step's to report.
+  return planStrandedOwners(stranded, replicaSetOwners, { deleteStrandedPods }).filter(
+    (o) => !(o.kind === 'Deployment' && o.namespace === COREDNS_NAMESPACE && o.name === COREDNS_DEPLOYMENT),
+  );
+}
+
+function toRecord(owner: StrandedOwner): WorkloadRecord {
+  return {
+    kind: owner.kind,
+    namespace: owner.namespace,
+    name: owner.name,
+    profile: owner.profile,
+    strandedPods: [...owner.pods],
+    action: owner.action === 'restart' ? 'failed' : owner.action === 'delete' ? 'deleted' : owner.action === 'leave' ? 'left' : 'reported',
+    restarts: 0,
+    detail: owner.reason,
+  };
+}
+
+class OwnerHealError extends Error {}
+
+/** A pod as it was seen at a restart; a StatefulSet's replacement has the same name, so the creation time counts too. */
+const podKey = (pod: PodInfo) => `${pod.name}@${pod.creationTimestamp}`;
+
+/**
+ * Restarts one Deployment or StatefulSet and waits until its rollout is done and every pod runs Ready on
+ * fargate-scheduler. Replacements that still missed Fargate (the webhook had not seen the profile yet) get another
+ * restart, no sooner than the restart backoff allows.
+ */
+async function healOwner(
+  kube: ClusterKubeApi,
+  owner: StrandedOwner,
+  record: WorkloadRecord,
+  options: HealWorkloadsOptions & { clock: Clock; deadline: number },
+): Promise<void> {
+  const { profiles, clock, signal, deadline, fargateStartMs } = options;
+  const kind = owner.kind as RestartableKind;
+  const delays = options.delays?.() ?? pollDelays();
+  const restartBackoff = options.restartBackoff?.() ?? restartDelays();
+  const start = clock.now();
+  let seenAtRestart = new Set<string>();
+  let nextRestartAt = 0;
+  let classified: ClassifiedPod[] = [];
+  let lastError: KubeApiError | undefined;
+  let pendingRestart: readonly string[] | undefined = owner.pods;
+
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      const info = await kube.getWorkload(kind, owner.namespace, owner.name);
+      if (!info) throw new OwnerHealError('deleted while it was being healed');
+      const pods = await kube.listPods(owner.namespace, info.selector);
+      record.desired = info.desired;
+      record.ready = info.ready;
+      classified = pods.map((pod) => classifyPod(pod, { profiles, now: clock.now(), ec2NodesAvailable: false, ...(fargateStartMs !== undefined ? { fargateStartMs } : {}) }));
+      const live = classified.filter((c) => c.state !== 'terminating');
+      const freshStuck = live.filter((c) => c.state === 'stuck' && !seenAtRestart.has(podKey(c.pod))).map((c) => c.pod.name);
+      if (pendingRestart === undefined && freshStuck.length > 0 && clock.now() >= nextRestartAt) pendingRestart = freshStuck;
+      if (pendingRestart !== undefined) {
+        await restart(kube, kind, owner, pendingRestart, clock, record.restarts === 0);
+        record.restarts++;
+        seenAtRestart = new Set(pods.map(podKey));
+        nextRestartAt = clock.now() + (restartBackoff.next().value ?? 0);
+        pendingRestart = undefined;
+      } else if (onFargate(info, live)) {
+        record.detail = `Ready on Fargate (profile "${owner.profile}") after ${plural(record.restarts, 'restart')}`;
+        return;
+      }
+      lastError = undefined;
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      if (!error.retryable) throw new OwnerHealError(error.message);
+      lastError = error;
+    }
+    const left = deadline - clock.now();
+    if (left <= 0) {
+      const notReady = classified.filter((c) => c.state !== 'healthy' && c.state !== 'terminating').slice(0, 3);
+      const why = [...notReady.map((c) => `pod ${c.pod.name} ${c.state}: ${c.reason}`), ...(lastError ? [`last error: ${lastError.message}`] : [])];
+      throw new OwnerHealError(
+        `not Ready on Fargate after ${formatDuration(clock.now() - start)} (${record.ready ?? 0}/${record.desired ?? 0} ready, ` +
+          `${plural(record.restarts, 'restart')})${why.length > 0 ? `; ${why.join('; ')}` : ''}`,
+      );
+    }
+    await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
+  }
+}
+
+/**
+ * A Deployment's rollout replaces its pods by itself. A StatefulSet's does not: with OrderedReady it waits for the
+ * Pending pod to turn Ready before it replaces anything (the "forced rollback" of the Kubernetes docs), so its stuck
+ * pods are deleted after the patch and the controller recreates them from the new template.
+ */
+async function restart(
+  kube: ClusterKubeApi,
+  kind: RestartableKind,
+  owner: StrandedOwner,
+  stuckPods: readonly string[],
+  clock: Clock,
+  first: boolean,
+): Promise<void> {
+  const at = new Date(clock.now());
+  if (kind === 'Deployment') return kube.restartDeployment(owner.namespace, owner.name, { at });
+  // Later rounds only recreate the replacements that missed Fargate: another patch would start yet another revision.
+  if (first) await kube.restartStatefulSet(owner.namespace, owner.name, { at });
+  for (const pod of stuckPods) await kube.deletePod(owner.namespace, pod);
+}
+
+function onFargate(info: WorkloadInfo, live: readonly ClassifiedPod[]): boolean {
+  return (
+    rolledOut(info) &&
+    live.length >= info.desired &&
+    live.every((c) => c.state === 'healthy' && c.pod.schedulerName === FARGATE_SCHEDULER)
+  );
+}
+
+/** A transient API error is retried until the deadline; anything else ends the step. */
+async function retrying<T>(call: () => Promise<T>, clock: Clock, signal: AbortSignal | undefined, deadline: number): Promise<T> {
+  const delays = pollDelays();
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      const left = deadline - clock.now();
+      if (!error.retryable || left <= 0) {
+        throw new SafeEksctlError(`stranded workloads cannot be checked: ${error.message}`, ExitCode.unhealthy, { cause: error });
+      }
+      await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
+    }
+  }
+}
+
+export interface HealWorkloadsTaskOptions extends Omit<HealWorkloadsOptions, 'profiles' | 'onProgress'> {
+  connect: () => Promise<ClusterKubeApi>;
+  /** ACTIVE profiles, read when the step starts. */
+  profiles: () => readonly FargateProfileView[];
+  /** Receives the records when the step ends, healed or not. */
+  onResult?: (records: WorkloadRecord[]) => void;
+}
+
+export const HEAL_WORKLOADS_TITLE = 'Heal stranded workloads';
+
+export function healWorkloadsTask<Ctx>({ connect, profiles, onResult, ...options }: HealWorkloadsTaskOptions): ListrTask<Ctx> {
+  return {
+    title: HEAL_WORKLOADS_TITLE,
+    task: async (_ctx, task) => {
+      const kube = await connect();
+      try {
+        const records = await healWorkloads(kube, {
+          ...options,
+          profiles: profiles(),
+          onProgress: (activity) => (task.title = `${HEAL_WORKLOADS_TITLE}: ${activity}`),
+        });
+        onResult?.(records);
+        task.title = `${HEAL_WORKLOADS_TITLE}: ${summarize(records)}`;
+      } catch (error) {
+        if (error instanceof WorkloadHealError) onResult?.(error.workloads);
+        throw error;
+      }
+    },
+  };
+}
+
+/** "2 restarted, 1 reported" or "nothing stranded". */
+export function summarize(records: readonly WorkloadRecord[]): string {
+  if (records.length === 0) return 'nothing stranded';
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
+  return [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
+}
