@@ -197,6 +197,9 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     res: ServerResponse,
   ): void {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+    // Headers go out at once, as the real server sends them: client-go waits for them with an uncancellable context,
+    // so a watch that stays quiet would otherwise keep `kubectl rollout status` from exiting after its last list.
+    res.flushHeaders();
     const matches = (e: WatchEvent) => e.resource === resource && (namespace === undefined || e.object.metadata.namespace === namespace) && filter(e.object);
     const send = (type: string, object: KubeObject) => res.write(JSON.stringify({ type, object }) + '\n');
     const since = params.get('resourceVersion');
