@@ -1,10 +1,12 @@
 // Conformance: kubectl, a client nobody here wrote, drives the simulated API server through the bug report's
 // manual fix (CoreDNS Pending → profile visible → rollout restart → Running on Fargate).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { Pod } from '../../src/sim/kube/types.js';
 import { startTestBed, type TestBed } from './kube-helpers.js';
 
@@ -96,5 +98,44 @@ describe.skipIf(!kubectlInstalled)('kubectl against the simulated API server', (
     const denied = await kubectl('ghost', 'get', 'pods');
     expect(denied.exitCode).toBe(1);
     expect(denied.stderr).toContain('You must be logged in to the server');
+  });
+});
+
+const awsInstalled = await execa('aws', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+if (!awsInstalled) console.warn('kube-kubectl.test.ts: AWS CLI token test skipped, aws is not installed');
+
+describe.skipIf(!awsInstalled)('tokens minted by `aws eks get-token`', () => {
+  it('are verified against the cluster they name', async () => {
+    const bed = await startTestBed();
+    try {
+      bed.addCluster('one').installCoreDns();
+      bed.addCluster('two');
+      const env = {
+        AWS_ACCESS_KEY_ID: SIM_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SIM_SECRET_ACCESS_KEY,
+        AWS_REGION: SIM_REGION,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        PATH: process.env.PATH ?? '',
+      };
+      const mint = async (name: string) => {
+        const out = await execa('aws', ['eks', 'get-token', '--cluster-name', name, '--region', SIM_REGION, '--output', 'json'], { env, extendEnv: false });
+        return JSON.parse(out.stdout).status.token as string;
+      };
+      const get = (token: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${bed.server.url}/api/v1/namespaces/kube-system/pods`, { ca: bed.server.caPem, headers: { authorization: `Bearer ${token}` } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await get(await mint('one'))).toBe(200);
+      expect(await get(await mint('two'))).toBe(200);
+      expect(await get(await mint('three'))).toBe(401);
+    } finally {
+      await bed.close();
+    }
   });
 });

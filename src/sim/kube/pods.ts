@@ -69,8 +69,12 @@ export class PodLifecycle {
 
   private schedule(pod: Pod): Pod {
     if (pod.spec.nodeName) {
-      this.startContainers(pod, this.ctx.timings.ec2PodStartSeconds);
-      return this.ctx.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) ?? pod;
+      // Bound at creation (DaemonSet pods): no scheduler decision, but the kubelet's statuses all the same.
+      const node = this.ctx.store.get<NodeObject>('nodes', undefined, pod.spec.nodeName);
+      if (!node) return pod;
+      const bound = this.bind(pod, node, DEFAULT_SCHEDULER);
+      this.startContainers(bound, this.ctx.timings.ec2PodStartSeconds);
+      return this.ctx.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) ?? bound;
     }
     if (pod.spec.schedulerName === FARGATE_SCHEDULER) {
       const seconds = this.ctx.faults.fargateStartSeconds ?? this.ctx.timings.fargatePodStartSeconds;

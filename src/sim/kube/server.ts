@@ -38,6 +38,8 @@ export interface KubeServer {
   caPem: string;
   /** Requests answered so far (any outcome), for tests that count calls. */
   requestCount(): number;
+  /** The same per HTTP method (GET, PATCH, DELETE, …): tests prove a command only read. */
+  requestsByMethod(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -64,8 +66,11 @@ class HttpError extends Error {
 export async function startKubeServer(options: KubeServerOptions): Promise<KubeServer> {
   const random = seededRandom(options.randomSeed ?? 7);
   let requests = 0;
+  const byMethod: Record<string, number> = {};
   const server: Server = createServer({ key: SIM_SERVER_KEY_PEM, cert: SIM_SERVER_CERT_PEM }, (req, res) => {
     requests++;
+    const method = req.method ?? 'GET';
+    byMethod[method] = (byMethod[method] ?? 0) + 1;
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendStatus(res, 500, 'InternalError', error instanceof Error ? error.message : String(error));
       else res.destroy();
@@ -234,6 +239,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     url: `https://127.0.0.1:${port}`,
     caPem: SIM_CA_CERT_PEM,
     requestCount: () => requests,
+    requestsByMethod: () => ({ ...byMethod }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const finish of [...watches]) finish();
