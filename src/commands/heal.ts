@@ -1,6 +1,139 @@
-import { NotImplementedError } from '../errors.js';
+// `safe-eksctl heal --cluster NAME`: phases 4–6 of create on a cluster that already exists (made by plain eksctl, say):
+// wait for its Fargate profiles, heal CoreDNS if and only if it is stuck, optionally the stranded workloads, report.
+// A healthy cluster costs reads only, so a second run in a row changes nothing.
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ListrTask } from 'listr2';
+import { createEksApi, EksApiError } from '../adapters/eks.js';
+import { createInterrupt, type Interrupt } from '../adapters/eksctl.js';
+import { checkAwsAccess } from '../adapters/sts.js';
+import { systemClock } from '../core/backoff.js';
+import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { RunRecorder } from '../report.js';
+import { clusterHealthTasks } from '../tasks/cluster-health.js';
+import { phase, runPipeline, type PhaseTimeline } from '../tasks/pipeline.js';
+import { optional, regionFor, type ClusterDeps } from './check.js';
+import { parsePipelineOptions, type PipelineOptions } from './options.js';
 
-export async function run(_options: Record<string, unknown>, _io: Io): Promise<number> {
-  throw new NotImplementedError('heal');
+export interface HealOptions extends PipelineOptions {
+  cluster: string;
+  region?: string;
+  profile?: string;
+}
+
+export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
+  return heal(parseHealOptions(options), io);
+}
+
+export function parseHealOptions(options: Record<string, unknown>): HealOptions {
+  const text = (key: string) => (typeof options[key] === 'string' && options[key] !== '' ? (options[key] as string) : undefined);
+  const cluster = text('cluster');
+  if (!cluster) throw new UsageError('--cluster NAME is required');
+  return { ...parsePipelineOptions(options), cluster, ...optional('region', text('region')), ...optional('profile', text('profile')) };
+}
+
+/** The AWS side of a pipeline on a named cluster: credentials proven in Preflight, then used by EKS and Kubernetes. */
+export interface ClusterSession {
+  region: string;
+  /** Resolves to the credentials Preflight proved; throws when called before Preflight. */
+  credentials: AwsCredentialIdentityProvider;
+  preflight(clusterName: string, signal: AbortSignal): Promise<string>;
+  eks: ReturnType<typeof createEksApi>;
+}
+
+export function clusterSession(region: string, profile: string | undefined, deps: ClusterDeps): ClusterSession {
+  let proven: AwsCredentialIdentityProvider | undefined;
+  const credentials: AwsCredentialIdentityProvider = async () => {
+    if (!proven) throw new Error('credentials were not checked');
+    return proven();
+  };
+  const eks = createEksApi({ region, credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
+  return {
+    region,
+    credentials,
+    eks,
+    preflight: async (clusterName, signal) => {
+      const access = await checkAwsAccess({
+        region,
+        signal,
+        ...(profile ? { profile } : {}),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
+      });
+      proven = access.credentials;
+      const cluster = await eks.describeCluster(clusterName, signal).catch((error: unknown) => {
+        if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${clusterName}" in ${region}`, { cause: error });
+        throw new SafeEksctlError(`cannot read cluster "${clusterName}": ${(error as Error).message}`, ExitCode.unhealthy, { cause: error });
+      });
+      if (cluster.status !== 'ACTIVE') throw new SafeEksctlError(`cluster "${clusterName}" is ${cluster.status}, not ACTIVE`, ExitCode.unhealthy);
+      return `AWS account ${access.identity.account}, cluster ${cluster.status} (Kubernetes ${cluster.version})`;
+    },
+  };
+}
+
+/** Ctrl-C aborts the run (exit 130) instead of killing the process mid-patch. */
+export async function withInterrupt<T>(fn: (interrupt: Interrupt) => Promise<T>): Promise<T> {
+  const interrupt = createInterrupt();
+  const onSignal = () => interrupt.interrupt();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(interrupt);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Phases 4–6 for a named cluster, as create builds them after eksctl. */
+export function healTasks<Ctx>(
+  timeline: PhaseTimeline,
+  session: ClusterSession,
+  options: PipelineOptions & { clusterName: string; configProfiles: readonly string[] },
+  recorder: RunRecorder,
+  clock: NonNullable<ClusterDeps['clock']>,
+  signal: AbortSignal,
+): ListrTask<Ctx>[] {
+  return clusterHealthTasks<Ctx>(timeline, {
+    eks: session.eks,
+    clusterName: options.clusterName,
+    region: session.region,
+    credentials: session.credentials,
+    configProfiles: options.configProfiles,
+    recorder,
+    clock,
+    signal,
+    pollIntervalMs: options.pollIntervalMs,
+    fargateTimeoutMs: options.fargateTimeoutMs,
+    corednsTimeoutMs: options.corednsTimeoutMs,
+    heal: true,
+    workloads: options.workloads,
+    deleteStrandedPods: options.deleteStrandedPods,
+    ...optional('kubeconfig', options.kubeconfig),
+    ...optional('context', options.context),
+  });
+}
+
+export async function heal(options: HealOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  const region = await regionFor(options, io);
+  const clock = deps.clock ?? systemClock;
+  const session = clusterSession(region, options.profile, deps);
+  const recorder = new RunRecorder(options.cluster, () => clock.now());
+  return withInterrupt((interrupt) =>
+    runPipeline(
+      (timeline) => [
+        phase<object>(timeline, 'Preflight', {
+          title: 'Preflight',
+          task: async (_ctx, task) => {
+            task.title = `Preflight: ${await session.preflight(options.cluster, interrupt.signal)}`;
+          },
+          rendererOptions: { persistentOutput: true },
+        }),
+        ...healTasks<object>(timeline, session, { ...options, clusterName: options.cluster, configProfiles: [] }, recorder, clock, interrupt.signal),
+      ],
+      recorder,
+      {},
+      { io, output: options.output, verbose: options.verbose, clock, interruptSignal: interrupt.signal },
+    ),
+  );
 }

@@ -49,6 +49,8 @@ export interface Simulator {
   clock: SimClock;
   /** EKS/STS requests received per operation name; live, mutated as requests arrive. */
   requestCounts: Record<string, number>;
+  /** Kubernetes API requests received per HTTP method, so far. */
+  kubeRequestsByMethod(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       world,
       clock,
       requestCounts: eks.requestCounts,
+      kubeRequestsByMethod: () => kube.requestsByMethod(),
       close,
     };
   } catch (error) {
