@@ -1,0 +1,107 @@
+// check and heal on a cluster plain eksctl 0.207.0 left with CoreDNS Pending (the bug report), through the built bin
+// against the simulator: check names the stuck pods and exits 1 without a single write; heal fixes it; check then
+// exits 0; a second heal restarts nothing and writes nothing.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckReport } from '../../src/commands/check.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { assertBuilt, EXAMPLES, removeTempDirs } from '../helpers/bin.js';
+import { plainEksctl, runSafeEksctl, scratchEnv, writes } from '../helpers/sim-workloads.js';
+
+const CLUSTER = 'fargate-demo';
+
+beforeAll(() => assertBuilt());
+afterAll(() => removeTempDirs());
+
+let sim: Simulator | undefined;
+let cleanup: (() => void) | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  cleanup?.();
+  cleanup = undefined;
+});
+
+async function clusterLeftPendingByEksctl0207() {
+  const s = (sim = await startSimulator({ timeScale: 0.01, eksctlVersion: '0.207.0' }));
+  const scratch = scratchEnv(s);
+  cleanup = scratch.cleanup;
+  const eksctl = await plainEksctl(s, scratch.env, ['create', 'cluster', '-f', `${EXAMPLES}/bug-report.yaml`]);
+  expect(eksctl.exitCode, String(eksctl.stdout)).toBe(0);
+  return { s, env: scratch.env };
+}
+
+describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
+  it('check exits 1 naming the stuck pods and writes nothing; heal fixes it; check exits 0; heal again changes nothing', async () => {
+    const { s, env } = await clusterLeftPendingByEksctl0207();
+
+    const before = s.kubeRequestsByMethod();
+    const sick = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(sick.exitCode, sick.stderr).toBe(1);
+    expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
+    expect(s.kubeRequestsByMethod()['GET'] ?? 0).toBeGreaterThan(before['GET'] ?? 0);
+    const report = sick.json!;
+    expect(report).toMatchObject({ ok: false, exitCode: 1, cluster: CLUSTER, region: s.region });
+    expect(report.profiles.map((p) => [p.name, p.status])).toEqual([
+      ['fp-default', 'ACTIVE'],
+      ['fp-kube-system', 'ACTIVE'],
+    ]);
+    expect(report.coredns).toMatchObject({ found: true, desired: 2, ready: 0 });
+    expect(report.coredns.pods).toHaveLength(2);
+    for (const pod of report.coredns.pods) {
+      expect(pod).toMatchObject({ state: 'stuck', phase: 'Pending', scheduler: 'default-scheduler', node: null, profile: 'fp-kube-system' });
+      expect(pod.conditions.join(' ')).toContain('PodScheduled=False');
+      expect(pod.latestEvent?.reason).toBe('FailedScheduling');
+      expect(report.problems.join('\n')).toContain(`CoreDNS pod ${pod.name} is stuck`);
+    }
+
+    const text = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
+    expect(text.exitCode).toBe(1);
+    for (const pod of report.coredns.pods) expect(text.stdout).toContain(pod.name);
+    expect(text.stdout).toContain('latest event: FailedScheduling');
+    expect(text.stdout).toContain(`safe-eksctl heal --cluster ${CLUSTER}`);
+    expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
+
+    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--poll-interval', '1', '--output', 'json'], env);
+    expect(healed.exitCode, healed.stderr).toBe(0);
+    expect(healed.json).toMatchObject({ ok: true, exitCode: 0, cluster: CLUSTER, coredns: { desired: 2, ready: 2, stuckBefore: 2 }, workloads: null });
+    expect(healed.json!.coredns!.restarts).toBeGreaterThanOrEqual(1);
+    expect(healed.json!.profiles.map((p) => p.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(healed.json!.phases.map((p) => [p.name, p.status])).toEqual([
+      ['Preflight', 'ok'],
+      ['Wait for Fargate profiles', 'ok'],
+      ['Heal CoreDNS', 'ok'],
+    ]);
+
+    const well = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(well.exitCode, well.stdout).toBe(0);
+    expect(well.json).toMatchObject({ ok: true, problems: [], coredns: { desired: 2, ready: 2 } });
+    expect(well.json!.coredns.pods.filter((p) => p.state !== 'terminating').every((p) => p.state === 'healthy' && p.scheduler === 'fargate-scheduler')).toBe(true);
+
+    const writesBeforeSecondHeal = writes(s.kubeRequestsByMethod());
+    const again = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--workloads', '--output', 'json'], env);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.json).toMatchObject({ ok: true, coredns: { stuckBefore: 0, restarts: 0, ready: 2 }, workloads: [] });
+    expect(writes(s.kubeRequestsByMethod())).toBe(writesBeforeSecondHeal);
+  }, 90_000);
+
+  it('region: --region wins, else AWS_REGION; no region or no such cluster is exit 2 with a clear message', async () => {
+    const { env } = await clusterLeftPendingByEksctl0207();
+    // The simulator answers in every region, so the report's region shows which one was used.
+    const flagWins = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--region', 'eu-north-1', '--output', 'json'], env);
+    expect(flagWins.json?.region).toBe('eu-north-1');
+    const missing = await runSafeEksctl(['check', '--cluster', 'no-such-cluster'], env);
+    expect(missing.exitCode, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain(`no cluster "no-such-cluster" in ${env['AWS_REGION']}`);
+
+    const { AWS_REGION: _r, AWS_DEFAULT_REGION: _d, ...noRegion } = env;
+    const none = await runSafeEksctl(['check', '--cluster', CLUSTER], noRegion);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain('no AWS region: pass --region, set AWS_REGION');
+    const healNone = await runSafeEksctl(['heal', '--cluster', CLUSTER], noRegion);
+    expect(healNone.exitCode).toBe(2);
+
+    const flag = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--region', env['AWS_REGION']!, '--output', 'json'], noRegion);
+    expect(flag.exitCode).toBe(1);
+    expect(flag.json?.region).toBe(env['AWS_REGION']);
+  }, 60_000);
+});
