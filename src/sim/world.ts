@@ -71,6 +71,8 @@ interface ProfileState {
   profile: FargateProfile;
   /** Set by a timer `webhookDelaySeconds` after ACTIVE, never by comparing clocks (timers may fire a hair early). */
   seenByWebhook: boolean;
+  /** Simulated epoch ms at which the webhook began to see it, for the benchmarks' heal latency. */
+  seenByWebhookAt?: number;
 }
 
 interface AddonState {
@@ -354,6 +356,12 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** When the webhook began to see a profile (simulated epoch ms); undefined while it does not. Read-only, for benchmarks. */
+  profileVisibleAt(clusterName: string, name: string): number | undefined {
+    const profileState = this.clusters.get(clusterName)?.profiles.get(name);
+    return profileState?.seenByWebhook ? profileState.seenByWebhookAt : undefined;
+  }
+
   ec2NodesAvailable(clusterName: string): boolean {
     const state = this.clusters.get(clusterName);
     if (!state) return false;
@@ -408,6 +416,7 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     const becomeVisible = () => {
       if (profile.status !== 'ACTIVE') return;
       profileState.seenByWebhook = true;
+      profileState.seenByWebhookAt = this.clock.now();
       this.notify(state);
     };
     if (delay === 0) becomeVisible();

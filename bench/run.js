@@ -1,0 +1,135 @@
+// `npm run bench`: safe-eksctl against eksctl alone, side by side, in the simulator at a fixed time scale.
+//   node bench/run.js [--json] [--time-scale 0.02] [--runs 10]
+// Prints a table (or, with --json, one JSON object) and keeps the latest figures in bench/results.json.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+// The AWS SDK's Node-version notice would land in the middle of the table.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const { runScenario } = await import('./scenarios.js');
+const { measureProfileWait } = await import('./frugality.js');
+const { measureStartup } = await import('./startup.js');
+const { measureDemoMemory } = await import('./memory.js');
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    'time-scale': { type: 'string', default: '0.02' },
+    runs: { type: 'string', default: '10' },
+  },
+});
+const timeScale = Number(values['time-scale']);
+const runs = Number(values.runs);
+const progress = (/** @type {string} */ line) => process.stderr.write(`bench: ${line}\n`);
+
+/** The cases of the CoreDNS race: one eksctl handles itself, the others it misses (eks-facts.md). */
+const CASES = [
+  { config: 'no-labels.yaml', eksctlVersion: '0.230.0', what: 'kube-system, no labels (eksctl ≥0.208 heals it)' },
+  { config: 'bug-report.yaml', eksctlVersion: '0.207.0', what: 'component label, eksctl 0.207 (issue #8355)' },
+  { config: 'kube-dns-label.yaml', eksctlVersion: '0.230.0', what: 'k8s-app: kube-dns label (AWS docs)' },
+  { config: 'wildcard-namespace.yaml', eksctlVersion: '0.230.0', what: 'wildcard namespace kube-*' },
+];
+
+const started = performance.now();
+const cases = [];
+for (const c of CASES) {
+  progress(`${c.config} with eksctl ${c.eksctlVersion}: eksctl alone, then safe-eksctl`);
+  const eksctl = await runScenario({ tool: 'eksctl', config: c.config, eksctlVersion: c.eksctlVersion, timeScale });
+  const safe = await runScenario({ tool: 'safe-eksctl', config: c.config, eksctlVersion: c.eksctlVersion, timeScale });
+  cases.push({ ...c, eksctl, safeEksctl: safe });
+}
+const frugality = [];
+for (const profiles of [1, 3, 10]) {
+  progress(`profile wait with ${profiles} profile(s) CREATING`);
+  frugality.push(await measureProfileWait({ profiles, timeScale }));
+}
+progress(`start-up, ${runs} runs each`);
+const startup = measureStartup({ runs });
+progress('memory of a full demo');
+const memory = await measureDemoMemory({ timeScale });
+
+// eksctl's own step is the yardstick for heal latency; safe-eksctl's is the mean over the cases eksctl misses.
+const eksctlHeal = cases[0]?.eksctl.healLatencyS;
+const missed = cases.filter((c) => c.eksctl.healthyAfterS === undefined && c.safeEksctl.healLatencyS !== undefined);
+const safeHeal = missed.length ? missed.reduce((sum, c) => sum + (c.safeEksctl.healLatencyS ?? 0), 0) / missed.length : undefined;
+const calls = frugality.map((f) => f.describeCalls / f.profiles);
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  timeScale,
+  command: 'npm run bench',
+  cases,
+  healLatency: {
+    eksctlOwnStepS: eksctlHeal,
+    safeEksctlS: safeHeal === undefined ? undefined : round(safeHeal),
+    eksctlMissedCases: cases.filter((c) => c.eksctl.healthyAfterS === undefined).map((c) => c.config),
+    ratioSafeToEksctl: eksctlHeal && safeHeal !== undefined ? round(safeHeal / eksctlHeal) : undefined,
+  },
+  frugality: {
+    profiles: frugality,
+    // Per-profile cost at 10 profiles over the cost at 1: 1.0 means linear growth of the total.
+    perProfileGrowth10vs1: round((calls[2] ?? 0) / (calls[0] ?? 1)),
+  },
+  startup,
+  memory,
+  benchRealSeconds: Math.round((performance.now() - started) / 1000),
+};
+await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(values.json ? `${JSON.stringify(results)}\n` : table(results));
+
+function round(/** @type {number} */ n) {
+  return Math.round(n * 100) / 100;
+}
+
+function s(/** @type {number | undefined} */ seconds) {
+  return seconds === undefined ? 'never' : `${seconds.toFixed(1)} s`;
+}
+
+/** @param {any} r */
+function table(r) {
+  const lines = [`safe-eksctl benchmarks (simulator, time scale ${r.timeScale}, node ${r.node})`, ''];
+  lines.push('Heal latency: simulated seconds from the capturing profile visible to the webhook to the healing restart');
+  lines.push(row(['case', 'eksctl', 'eksctl alone', 'with safe-eksctl', 'restart by']));
+  for (const c of r.cases) {
+    lines.push(row([c.config, c.eksctlVersion, s(c.eksctl.healLatencyS), s(c.safeEksctl.healLatencyS), c.safeEksctl.restartBy ?? '-']));
+  }
+  lines.push(`  safe-eksctl (cases eksctl misses) ${s(r.healLatency.safeEksctlS)} vs eksctl's own step ${s(r.healLatency.eksctlOwnStepS)}: ratio ${r.healLatency.ratioSafeToEksctl ?? '-'}`);
+  lines.push('');
+  lines.push('Time to healthy DNS: simulated seconds from start until every CoreDNS replica is Ready');
+  lines.push(row(['case', 'floor', 'eksctl alone', 'with safe-eksctl', 'above floor', "safe-eksctl's share"]));
+  for (const c of r.cases) {
+    const safe = c.safeEksctl;
+    const above = safe.healthyAfterS === undefined ? undefined : safe.healthyAfterS - safe.floorS;
+    const own = safe.own ? safe.own.beforeEksctlS + safe.own.eksctlExitToRestartS : undefined;
+    const share = above !== undefined && own !== undefined && above > 0 ? `${own.toFixed(1)} s (${Math.round((own / above) * 100)}%)` : '-';
+    lines.push(row([c.config, s(safe.floorS), s(c.eksctl.healthyAfterS), s(safe.healthyAfterS), s(above), share]));
+  }
+  lines.push('  floor = control plane + one profile after another + webhook delay + Fargate pod start');
+  lines.push("  safe-eksctl's share = its phases before eksctl starts + eksctl's exit to its restart; the rest is eksctl's");
+  lines.push('');
+  lines.push('API frugality: DescribeFargateProfile calls while profiles are CREATING (2 simulated minutes)');
+  lines.push(row(['profiles', 'calls', 'per profile', 'per profile/min', '']));
+  for (const f of r.frugality.profiles) {
+    lines.push(row([String(f.profiles), String(f.describeCalls), (f.describeCalls / f.profiles).toFixed(1), f.callsPerProfilePerMinute.toFixed(1), '']));
+  }
+  lines.push(`  per-profile cost at 10 profiles / at 1: ${r.frugality.perProfileGrowth10vs1} (1.0 = linear)`);
+  lines.push('');
+  const t = r.startup;
+  const ms = (/** @type {any} */ x) => `${x.medianMs} ms (${x.minMs}–${x.maxMs})`;
+  lines.push(`Start-up, wall clock over ${t.runs} runs: median (min–max)`);
+  lines.push(`  node -e 0                         ${ms(t.nodeAlone)}`);
+  lines.push(`  safe-eksctl --version             ${ms(t.version)}   ${t.versionVsNode}× node`);
+  lines.push(`  stand-in eksctl version           ${ms(t.standIn)}`);
+  lines.push(`  safe-eksctl version (pass-through) ${ms(t.passThrough)}   ${t.passThroughVsStandIn}× the stand-in, ${t.passThroughVsNode}× node`);
+  lines.push('');
+  lines.push('Memory: peak RSS of `safe-eksctl demo`');
+  lines.push(`  safe-eksctl (with the in-process simulator) ${r.memory.safeEksctlPeakRssMb} MB; eksctl create child ${r.memory.eksctlCreatePeakRssMb} MB; eksctl version child ${r.memory.eksctlVersionPeakRssMb} MB`);
+  lines.push('');
+  lines.push(`(${r.benchRealSeconds} s; figures kept in bench/results.json)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function row(/** @type {string[]} */ cells) {
+  const widths = [26, 10, 14, 18, 13, 18];
+  return `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join('')}`.trimEnd();
+}

@@ -1,0 +1,92 @@
+// The bad-input corpus (test/fixtures/bad/cases.yaml): every bad config and flag set exits 2 with one line that
+// names the file and field (or the flag), before anything starts: the simulator sees no AWS request and the
+// stand-in eksctl is never run.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../../src/cli.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { assertBuilt, EXAMPLES, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs, ROOT, runBin } from '../helpers/bin.js';
+import { captureIo } from '../helpers/io.js';
+
+const BAD = join(ROOT, 'test', 'fixtures', 'bad');
+/** Commander's hint after a usage error; it names nothing and is not a second error. */
+const HELP_HINT = '(run with --help for usage)';
+
+interface BadCase {
+  args: string[];
+  stderr: string;
+  stdin?: string;
+  pending?: string;
+}
+
+const cases = parse(readFileSync(join(BAD, 'cases.yaml'), 'utf8')) as BadCase[];
+const expand = (arg: string) => arg.replaceAll('{examples}', EXAMPLES);
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  assertBuilt();
+  sim = await startSimulator({ timeScale: 1 });
+  // In process, the SDK would read these from process.env: any AWS call would reach the simulator and be counted.
+  for (const [key, value] of Object.entries(sim.env)) vi.stubEnv(key, value);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await sim?.close();
+  removeTempDirs();
+});
+
+function env(log: string): NodeJS.ProcessEnv {
+  return { ...sim.env, SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+}
+
+/** The lines that say what is wrong. */
+const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && line !== HELP_HINT);
+
+/** One case of each command also runs through the bin, for the exit code a shell sees. */
+const THROUGH_THE_BIN = new Set(['create', 'plan', 'demo', 'heal', 'check']);
+
+describe('bad input corpus', () => {
+  it('holds at least 20 cases, configs and flag sets alike', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    expect(cases.filter((c) => c.args.includes('-f') && !c.args.some((a) => a.startsWith('{examples}'))).length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const badCase of cases) {
+    const title = `${badCase.args.join(' ')} → exit 2, one line`;
+    if (badCase.pending) {
+      it.skip(`${title} (pending: ${badCase.pending})`, () => {});
+      continue;
+    }
+    it(title, async () => {
+      const { log } = recordingDir();
+      const io = captureIo({ cwd: BAD, stdin: badCase.stdin ?? '', env: env(log) });
+      const exitCode = await main(badCase.args.map(expand), io);
+      expect({ exitCode, lines: errorLines(io.err()) }).toEqual({ exitCode: 2, lines: [expand(badCase.stderr)] });
+      expect(io.out()).toBe('');
+      expect(recorded(log)).toEqual([]);
+      expect(sim.requestCounts).toEqual({});
+    });
+  }
+});
+
+describe('bad input through the bin', () => {
+  const sample = cases.filter((c) => !c.pending && THROUGH_THE_BIN.delete(c.args[0]!));
+  it('covers every command', () => expect(THROUGH_THE_BIN.size).toBe(0));
+  for (const badCase of sample) {
+    it.concurrent(`safe-eksctl ${badCase.args.join(' ')} exits 2`, async () => {
+      const { log } = recordingDir();
+      const run = await runBin(badCase.args.map(expand), { cwd: BAD, input: badCase.stdin ?? '', env: env(log) });
+      expect({ exitCode: run.exitCode, lines: errorLines(String(run.stderr)) }).toEqual({ exitCode: 2, lines: [expand(badCase.stderr)] });
+      expect(recorded(log)).toEqual([]);
+      expect(sim.requestCounts).toEqual({});
+    });
+  }
+});
+
+if (cases.some((c) => c.pending)) {
+  console.warn(`bad-input: ${cases.filter((c) => c.pending).length} case(s) pending, see test/fixtures/bad/cases.yaml`);
+}
