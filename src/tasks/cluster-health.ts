@@ -9,7 +9,7 @@ import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
 import { HEAL_COREDNS_TITLE, healCoreDnsTask } from './heal-coredns.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
-import { WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
+import { retrying, WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
 import { HEAL_WORKLOADS_TITLE, healWorkloadsTask } from './workloads.js';
 
 export interface ClusterHealthOptions {
@@ -93,7 +93,8 @@ async function connectKube(options: ClusterHealthOptions): Promise<ClusterKubeAp
       ...(options.context ? { context: options.context } : {}),
     });
   }
-  const cluster = await options.eks.describeCluster(options.clusterName, options.signal);
+  // Like the profile list, one DescribeCluster must not fail the heal on a single 429 or 5xx.
+  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
   return createEksKubeApi({
     clusterName: options.clusterName,
     region: options.region,
