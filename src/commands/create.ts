@@ -4,7 +4,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksApi } from '../adapters/eks.js';
 import { createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import { checkAwsAccess } from '../adapters/sts.js';
-import { systemClock, type Clock } from '../core/backoff.js';
+import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { buildPlan, planExitCode } from '../core/plan.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
@@ -14,7 +14,9 @@ import { RunRecorder } from '../report.js';
 import { clusterHealthTasks } from '../tasks/cluster-health.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
-import { parsePipelineOptions, type PipelineOptions } from './options.js';
+import { watchForFailedProfiles } from '../tasks/profile-watch.js';
+import { ProfileWaitError } from '../tasks/wait-profiles.js';
+import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateOptions extends PipelineOptions {
   configFile: string;
@@ -36,7 +38,7 @@ export interface CreateDeps {
   stsEndpoint?: string;
 }
 
-/** eksctl refuses these with -f ("cannot use --region when --config-file/-f is set"); say so before it starts. */
+/** eksctl takes these from the config file and refuses them with -f. */
 const FLAGS_EKSCTL_REFUSES_WITH_F = ['--region', '--name', '--version', '--zones', '--nodes', '--node-type'];
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
@@ -44,28 +46,18 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 }
 
 export function parseCreateOptions(options: Record<string, unknown>): CreateOptions {
-  const eksctlArgs = (options['eksctlArgs'] as string[] | undefined) ?? [];
-  for (const arg of eksctlArgs) {
-    const flag = FLAGS_EKSCTL_REFUSES_WITH_F.find((f) => arg === f || arg.startsWith(`${f}=`));
-    if (flag) throw new SafeEksctlError(`${flag} cannot be used with -f: the config file says it`, ExitCode.usage);
-  }
-  const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
   return {
     ...parsePipelineOptions(options),
-    configFile: text('configFile')!,
+    configFile: String(options['configFile']),
     force: options['force'] === true,
     heal: options['heal'] !== false,
-    eksctlArgs,
-    ...optional('eksctl', text('eksctl')),
-    ...optional('logFile', text('logFile')),
-    ...optional('profile', text('profile')),
-    ...optional('timeout', text('timeout')),
-    ...optional('eksctlVerbosity', text('eksctlVerbosity')),
+    eksctlArgs: eksctlArgsWithout(options, FLAGS_EKSCTL_REFUSES_WITH_F),
+    ...optionalText(options, 'eksctl'),
+    ...optionalText(options, 'logFile'),
+    ...optionalText(options, 'profile'),
+    ...optionalText(options, 'timeout'),
+    ...optionalText(options, 'eksctlVerbosity'),
   };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 export function eksctlCreateArgs(options: CreateOptions, loaded: LoadedConfig): string[] {
@@ -95,6 +87,11 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const onSignal = () => interrupt.interrupt();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const eks = createEksApi({
+    region,
+    ...(deps.credentials ? { credentials: deps.credentials } : options.profile ? { profile: options.profile } : {}),
+    ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
+  });
   let credentials: Awaited<ReturnType<typeof checkAwsAccess>>['credentials'] | undefined;
   let version: string | undefined;
   try {
@@ -146,14 +143,18 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
             ...(loaded.path === undefined ? { input: loaded.text } : {}),
+            // eksctl waits its whole --timeout on a CREATE_FAILED profile; stop it as soon as one shows up.
+            watch: (signal) =>
+              watchForFailedProfiles(eks, clusterName, { clock, signal, delays: pollDelays({ maxIntervalMs: options.pollIntervalMs }) }).catch(
+                (error: unknown) => {
+                  if (error instanceof ProfileWaitError) recorder.profile(error.profile);
+                  throw error;
+                },
+              ),
           }),
         ),
         ...clusterHealthTasks<object>(timeline, {
-          eks: createEksApi({
-            region,
-            ...(deps.credentials ? { credentials: deps.credentials } : options.profile ? { profile: options.profile } : {}),
-            ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
-          }),
+          eks,
           clusterName,
           region,
           credentials: async () => {

@@ -34,3 +34,22 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
     ...(typeof context === 'string' ? { context } : {}),
   };
 }
+
+/**
+ * The words after `--`, for eksctl. eksctl refuses some flags with -f ("cannot use --region when --config-file/-f is
+ * set"): say so before anything starts.
+ */
+export function eksctlArgsWithout(options: Record<string, unknown>, refusedWithF: readonly string[]): string[] {
+  const eksctlArgs = (options['eksctlArgs'] as string[] | undefined) ?? [];
+  for (const arg of eksctlArgs) {
+    const flag = refusedWithF.find((f) => arg === f || arg.startsWith(`${f}=`));
+    if (flag) throw new UsageError(`${flag} cannot be used with -f: the config file says it`);
+  }
+  return eksctlArgs;
+}
+
+/** A string option as `{ key: value }`, or `{}` when absent, for exactOptionalPropertyTypes-friendly spreading. */
+export function optionalText<K extends string>(options: Record<string, unknown>, key: K): { [P in K]?: string } {
+  const value = options[key];
+  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
+}

@@ -1,6 +1,6 @@
 // The "eksctl create …" phase: eksctl's own lines under the task, every one of them with --verbose or in CI.
 import type { ListrTask } from 'listr2';
-import { runEksctl, type Interrupt } from '../adapters/eksctl.js';
+import { runEksctl, type EksctlRun, type Interrupt } from '../adapters/eksctl.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 
 export interface EksctlTaskOptions {
@@ -14,6 +14,11 @@ export interface EksctlTaskOptions {
   logFile?: string;
   /** The config text for `-f -`. */
   input?: string;
+  /**
+   * Runs beside eksctl until eksctl ends (then `signal` aborts). When it rejects first, eksctl is stopped (SIGINT, then
+   * SIGKILL) and the phase fails with that error: a failure eksctl itself would only notice at its --timeout.
+   */
+  watch?: (signal: AbortSignal) => Promise<unknown>;
 }
 
 /** Lines eksctl marks as errors, else its last few: what the user needs to see when it fails. */
@@ -23,20 +28,40 @@ export function eksctlErrorLines(lastLines: readonly string[]): string[] {
 }
 
 export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
-  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input } = options;
+  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch } = options;
   return {
     title,
     task: async (_ctx, task) => {
-      const run = await runEksctl(binary, args, {
-        env,
-        cwd,
-        signal: interrupt.signal,
-        forceSignal: interrupt.forceSignal,
-        onLine: (line) => (task.output = line),
-        ...(logFile ? { logFile } : {}),
-        ...(input !== undefined ? { input } : {}),
+      const eksctlEnded = new AbortController();
+      const stopEksctl = new AbortController();
+      let watchFailure: { error: unknown } | undefined;
+      const watching = watch?.(AbortSignal.any([eksctlEnded.signal, interrupt.signal])).catch((error: unknown) => {
+        if (eksctlEnded.signal.aborted || interrupt.signal.aborted) return;
+        watchFailure = { error };
+        task.output = `stopping eksctl: ${error instanceof Error ? error.message : String(error)}`;
+        stopEksctl.abort(error);
       });
-      if (run.interrupted) throw new SafeEksctlError('interrupted: eksctl was stopped', ExitCode.interrupted);
+      let run: EksctlRun;
+      try {
+        run = await runEksctl(binary, args, {
+          env,
+          cwd,
+          signal: AbortSignal.any([interrupt.signal, stopEksctl.signal]),
+          forceSignal: interrupt.forceSignal,
+          onLine: (line) => (task.output = line),
+          ...(logFile ? { logFile } : {}),
+          ...(input !== undefined ? { input } : {}),
+        });
+      } finally {
+        eksctlEnded.abort();
+        await watching;
+      }
+      if (run.interrupted && interrupt.signal.aborted) throw new SafeEksctlError('interrupted: eksctl was stopped', ExitCode.interrupted);
+      if (watchFailure) {
+        const { error } = watchFailure;
+        if (!(error instanceof SafeEksctlError)) throw error;
+        throw new SafeEksctlError(`${error.message}\n  eksctl was stopped: it would have waited for this until its --timeout`, error.exitCode, { cause: error });
+      }
       if (run.exitCode !== 0) {
         const lines = eksctlErrorLines(run.lastLines);
         throw new SafeEksctlError(

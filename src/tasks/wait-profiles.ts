@@ -11,7 +11,7 @@ export const DEFAULT_FARGATE_TIMEOUT_MS = 20 * 60_000;
 export const DEFAULT_NOT_FOUND_GRACE_MS = 60_000;
 
 /** States a profile never leaves on its own towards ACTIVE. */
-const FAILED_STATES = new Set(['CREATE_FAILED', 'DELETE_FAILED', 'DELETING']);
+export const FAILED_STATES = new Set(['CREATE_FAILED', 'DELETE_FAILED', 'DELETING']);
 
 export interface ProfileProgress {
   name: string;
@@ -106,7 +106,7 @@ export class ProfileWaitError extends SafeEksctlError {
   }
 }
 
-function describeIssues(issues: readonly ProfileHealthIssue[]): string {
+export function describeIssues(issues: readonly ProfileHealthIssue[]): string {
   if (issues.length === 0) return ' (no health issues reported)';
   return ': ' + issues.map((i) => `${i.code}: ${i.message}`).join('; ');
 }

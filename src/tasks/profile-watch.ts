@@ -1,0 +1,63 @@
+// While eksctl creates the cluster, a look at its Fargate profiles now and then. eksctl treats only ACTIVE as done: a
+// profile that ends CREATE_FAILED keeps it waiting until its --timeout (25 minutes by default) and then it fails with
+// no word about why. The watch sees the failed state within one poll, so eksctl can be stopped and the health issue
+// shown at once.
+import { type Clock, pollDelays } from '../core/backoff.js';
+import { EksApiError, type EksApi } from '../adapters/eks.js';
+import { describeIssues, FAILED_STATES, ProfileWaitError } from './wait-profiles.js';
+
+export interface ProfileWatchOptions {
+  clock: Clock;
+  /** Aborted when eksctl ends (or on Ctrl-C): the watch then rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Pauses between looks; defaults to pollDelays() (about 1 s growing to 5 s). */
+  delays?: Iterator<number>;
+}
+
+/**
+ * Never resolves: rejects with a ProfileWaitError (exit 3) once a profile of the cluster is CREATE_FAILED,
+ * DELETE_FAILED or DELETING, or with the abort reason when `signal` aborts. Every API error is only a missed look:
+ * the cluster may not exist yet, and the phase after eksctl waits for the profiles properly.
+ */
+export async function watchForFailedProfiles(
+  eks: EksApi,
+  clusterName: string,
+  { clock, signal, delays = pollDelays() }: ProfileWatchOptions,
+): Promise<never> {
+  const firstSeen = new Map<string, number>();
+  const active = new Set<string>();
+  const polls = new Map<string, number>();
+  for (;;) {
+    await clock.sleep(delays.next().value, signal);
+    let names: string[];
+    try {
+      names = await eks.listFargateProfiles(clusterName, signal);
+    } catch (error) {
+      if (error instanceof EksApiError) continue;
+      throw error;
+    }
+    for (const name of names.filter((n) => !active.has(n))) {
+      polls.set(name, (polls.get(name) ?? 0) + 1);
+      if (!firstSeen.has(name)) firstSeen.set(name, clock.now());
+      let status: string;
+      let issues: string;
+      try {
+        const profile = await eks.describeFargateProfile(clusterName, name, signal);
+        status = profile.status;
+        issues = describeIssues(profile.healthIssues);
+      } catch (error) {
+        if (error instanceof EksApiError) continue;
+        throw error;
+      }
+      if (status === 'ACTIVE') active.add(name);
+      if (FAILED_STATES.has(status)) {
+        throw new ProfileWaitError(`Fargate profile "${name}" is ${status}${issues}`, {
+          name,
+          status,
+          waitedMs: clock.now() - (firstSeen.get(name) ?? clock.now()),
+          polls: polls.get(name) ?? 0,
+        });
+      }
+    }
+  }
+}
