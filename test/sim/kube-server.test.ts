@@ -153,6 +153,20 @@ describe('Kubernetes API through @kubernetes/client-node', () => {
   });
 });
 
+describe('watch history', () => {
+  it('answers a watch from a resourceVersion no longer kept with an ERROR event: 410 Expired', async () => {
+    bed = await startTestBed();
+    const cluster = bed.addCluster('demo');
+    for (let i = 0; i < 2100; i++) {
+      const ns = cluster.get('namespaces', undefined, 'default')!;
+      cluster.update('namespaces', { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, n: String(i) } } });
+    }
+    const res = await raw(bed, '/api/v1/namespaces?watch=true&resourceVersion=5', await bed.token('demo'));
+    const event = JSON.parse(res.body.trim());
+    expect(event).toMatchObject({ type: 'ERROR', object: { kind: 'Status', reason: 'Expired', code: 410 } });
+  });
+});
+
 describe('EKS token authentication', () => {
   it('refuses requests without a valid EKS token with a 401 Status', async () => {
     bed = await startTestBed();

@@ -153,6 +153,11 @@ export class KubeCluster {
     }
     if (['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(resource)) validateWorkload(object as KubeObject & { spec: WorkloadSpec }, type.kind);
     if (resource === 'deployments') applyDeploymentDefaults(object as Deployment);
+    if (resource === 'namespaces') {
+      object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name };
+      object.spec = { finalizers: ['kubernetes'] };
+      object.status = { phase: 'Active' };
+    }
     const created = this.translate(() =>
       resource === 'pods' ? this.pods.create(object as Pod) : this.store.create(resource, { ...object, status: object.status ?? {} }, this.nameSuffix),
     );

@@ -210,6 +210,10 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     const since = params.get('resourceVersion');
     if (!since || since === '0') {
       for (const object of cluster.list(resource, namespace).filter(filter).sort(byNamespaceAndName)) send('ADDED', object);
+    } else if (Number(since) < cluster.store.oldestResumable()) {
+      const message = `too old resource version: ${since} (${cluster.store.oldestResumable()})`;
+      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } }) + '\n');
+      return;
     } else {
       for (const e of cluster.store.changesSince(Number(since))) if (matches(e)) send(e.type, e.object);
     }

@@ -124,6 +124,11 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** The oldest resourceVersion a watch can still resume from; older ones are gone (410 Expired). */
+  oldestResumable(): number {
+    return this.history.length < HISTORY_LIMIT ? 0 : (this.history[0]?.resourceVersion ?? 1) - 1;
+  }
+
   /** Changes after `resourceVersion` still in the history, oldest first. */
   changesSince(resourceVersion: number): WatchEvent[] {
     return this.history.filter((e) => e.resourceVersion > resourceVersion);
