@@ -5,7 +5,7 @@
 //     the simulator's environment, so the simulator's request counts are visible. The bin waits on the real clock.
 //   mode 'demo': the bin runs `demo -f FILE` and starts its own simulator; its waits run on simulated time.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -19,6 +19,47 @@ export { SIM_SECRET_ACCESS_KEY };
 /** The env var every process of a scenario inherits, so leftovers can be found by it in /proc. */
 export const SCENARIO_ENV = 'SAFE_EKSCTL_TEST_SCENARIO';
 
+/**
+ * Simulated timings that keep every ordering of the defaults (eksctl's 30 s sleep after the profiles still outlasts
+ * the webhook's 10 s; Fargate pods still start far slower than EC2 pods) but let eksctl finish in about 2 s at 0.01.
+ */
+export const FAST_TIMINGS: Partial<SimTimings> = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
+
+/**
+ * Scenarios running at once across every test file and worker. Each costs two Node processes loading the AWS SDK;
+ * more than about cores + 1 at a time only makes each slower and its timings less like the real thing.
+ */
+export const SCENARIO_SLOTS = 3;
+const SLOT_DIR = join(tmpdir(), 'safe-eksctl-scenario-slots');
+
+/** A cross-process semaphore of SCENARIO_SLOTS files; a slot whose holder died is taken over. */
+async function acquireSlot(): Promise<() => void> {
+  mkdirSync(SLOT_DIR, { recursive: true });
+  for (;;) {
+    for (let i = 0; i < SCENARIO_SLOTS; i++) {
+      const path = join(SLOT_DIR, `slot-${i}`);
+      try {
+        closeSync(openSync(path, 'wx'));
+        writeFileSync(path, String(process.pid));
+        return () => rmSync(path, { force: true });
+      } catch {
+        const holder = Number(readFileSync(path, { encoding: 'utf8', flag: 'a+' }));
+        if (holder > 0 && !alive(holder)) rmSync(path, { force: true });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface ScenarioOptions {
   /** An example's file name (`bug-report.yaml`), a path, or YAML text (contains a newline). Default bug-report.yaml. */
   config?: string;
@@ -28,7 +69,7 @@ export interface ScenarioOptions {
   faults?: string[];
   /** Real seconds per simulated second. Default 0.01. */
   timeScale?: number;
-  /** Simulated timings to override (create mode only: demo starts its own simulator with the defaults). */
+  /** Simulated timings (create mode only: demo starts its own simulator with the defaults). Default FAST_TIMINGS. */
   timings?: Partial<SimTimings>;
   mode?: 'create' | 'demo';
   /** More arguments for the bin, after the ones the helper builds. */
@@ -41,6 +82,8 @@ export interface ScenarioOptions {
   env?: Record<string, string>;
   /** Send `signal` to the bin once its output (stdout + stderr so far) matches `when`; again after `againAfterMs`. */
   interrupt?: { when: RegExp; signal?: NodeJS.Signals; againAfterMs?: number };
+  /** Called with the scratch directory after the bin ended, before it is removed (to read files the run wrote). */
+  onEnd?: (dir: string) => void;
   /** Kill the bin after this long (real ms). Default 45 s. */
   timeoutMs?: number;
 }
@@ -63,15 +106,15 @@ export interface ScenarioResult {
   dir: string;
 }
 
-/** The config as a file name in `dir` (or an existing path) and its text. */
-function resolveConfig(config: string, dir: string): { path: string; text: string } {
+/** The config as a file name in `dir` (or a path, which may be missing on purpose) and its text, read when needed. */
+function resolveConfig(config: string, dir: string): { path: string; text: () => string } {
   if (config.includes('\n')) {
     const path = join(dir, 'cluster.yaml');
     writeFileSync(path, config);
-    return { path, text: config };
+    return { path, text: () => config };
   }
   const path = isAbsolute(config) || config.includes('/') ? config : join(EXAMPLES, config);
-  return { path, text: readFileSync(path, 'utf8') };
+  return { path, text: () => readFileSync(path, 'utf8') };
 }
 
 /** Pids (other than `except`) whose environment carries this scenario's marker. */
@@ -102,12 +145,23 @@ async function settleLeftovers(id: string): Promise<number[]> {
   return scenarioPids(id);
 }
 
+/** Runs one scenario when a slot is free (see SCENARIO_SLOTS); a test that runs several should allow for the wait. */
 export async function runScenario(options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const release = await acquireSlot();
+  try {
+    return await runScenarioInSlot(options);
+  } finally {
+    release();
+  }
+}
+
+async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResult> {
   const {
     config = 'bug-report.yaml',
     eksctlVersion = '0.230.0',
     faults = [],
     timeScale = 0.01,
+    timings = FAST_TIMINGS,
     mode = 'create',
     args = [],
     output = 'json',
@@ -115,7 +169,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   } = options;
   const id = randomUUID();
   const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-scenario-'));
-  const sim = mode === 'create' ? await startSimulator({ timeScale, faults, eksctlVersion, timings: options.timings }) : undefined;
+  const sim = mode === 'create' ? await startSimulator({ timeScale, faults, eksctlVersion, timings }) : undefined;
   try {
     const { path, text } = resolveConfig(config, dir);
     const file = options.stdin ? '-' : path;
@@ -148,16 +202,18 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     const started = Date.now();
     const child = execa(process.execPath, [BIN, ...argv], {
       reject: false,
+      stripFinalNewline: false,
       extendEnv: false,
       env,
       cwd: dir,
       timeout: timeoutMs,
       forceKillAfterDelay: 2_000,
-      ...(options.stdin ? { input: text } : { stdin: 'ignore' as const }),
+      ...(options.stdin ? { input: text() } : { stdin: 'ignore' as const }),
     });
     const pidsAtInterrupt = options.interrupt ? await interruptWhen(child, id, options.interrupt) : [];
     const result = await child;
     const durationMs = Date.now() - started;
+    options.onEnd?.(dir);
     const stdout = String(result.stdout ?? '');
     let report: RunReport | undefined;
     if (output === 'json') {
@@ -214,4 +270,12 @@ function interruptWhen(
     child.stderr?.on('data', onData);
     void child.finally(() => resolve([]));
   });
+}
+
+/** Nothing a scenario printed may hold the simulator's secret key or an EKS bearer token. */
+export function expectNoSecrets(run: Pick<ScenarioResult, 'stdout' | 'stderr'>): void {
+  for (const [name, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+    if (text.includes(SIM_SECRET_ACCESS_KEY)) throw new Error(`${name} shows the secret access key`);
+    if (text.includes('k8s-aws-v1.')) throw new Error(`${name} shows an EKS bearer token`);
+  }
 }

@@ -1,0 +1,115 @@
+// `safe-eksctl create` end to end against the simulator: each way a create fails ends with its own exit code, a
+// report that says which phase failed and why, and no process left behind.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../helpers/bin.js';
+import { expectNoSecrets, runScenario, type ScenarioResult } from '../helpers/scenario.js';
+
+beforeAll(assertBuilt);
+
+const NEVER_RUNS = `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: lonely, region: us-west-2, version: "1.31"}
+fargateProfiles:
+  - name: fp-apps
+    selectors: [{namespace: apps}]
+`;
+
+function phaseStatuses(run: ScenarioResult) {
+  return run.report?.phases.map((p) => [p.name, p.status]);
+}
+
+function expectCleanEnd(run: ScenarioResult) {
+  expect(run.leftover).toEqual([]);
+  expectNoSecrets(run);
+}
+
+describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => {
+  it('a profile ends CREATE_FAILED: eksctl is stopped at once, exit 3 with the health issue', async () => {
+    // The fake eksctl, like eksctl, would wait for the failed profile until its --timeout (25 minutes).
+    const run = await runScenario({ faults: ['profile-create-failed=fp-kube-system'] });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 3, coredns: null });
+    expect(run.report?.error).toMatch(/^Fargate profile "fp-kube-system" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: /);
+    expect(run.report?.error).toContain('eksctl was stopped');
+    expect(phaseStatuses(run)).toEqual([
+      ['Config and plan', 'ok'],
+      ['Preflight', 'ok'],
+      ['eksctl create cluster', 'failed'],
+    ]);
+    expect(run.report?.profiles).toEqual([
+      { name: 'fp-kube-system', status: 'CREATE_FAILED', waitedMs: expect.any(Number), polls: expect.any(Number) },
+    ]);
+    expect(run.stderr).toContain('safe-eksctl: Fargate profile "fp-kube-system" is CREATE_FAILED: PodExecutionRoleAlreadyInUse');
+    // Long before eksctl's own 25 minute --timeout, even in simulated time (0.01 s per simulated second: 15 s).
+    expect(run.durationMs).toBeLessThan(15_000);
+    expectCleanEnd(run);
+  });
+
+  it('eksctl exits 1 while creating the control plane: exit 5 with its error lines, no profile is polled', async () => {
+    const run = await runScenario({ faults: ['eksctl-exit=1@control-plane'] });
+    expect(run.exitCode, run.stderr).toBe(5);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 5, profiles: [], coredns: null });
+    expect(run.report?.error).toMatch(/^eksctl failed with exit code 1:\n {2}.*\[✖\]/);
+    expect(run.stderr).toMatch(/safe-eksctl: eksctl failed with exit code 1:\n {2}.*\[✖\]/);
+    expect(phaseStatuses(run)).toEqual([
+      ['Config and plan', 'ok'],
+      ['Preflight', 'ok'],
+      ['eksctl create cluster', 'failed'],
+    ]);
+    expect(run.requestCounts['DescribeFargateProfile'] ?? 0).toBe(0);
+    expectCleanEnd(run);
+  });
+
+  it('the CoreDNS rollout never gets Ready: exit 4 with the stuck pods, their reasons and events', async () => {
+    const run = await runScenario({ config: 'bug-report.yaml', eksctlVersion: '0.207.0', faults: ['rollout-stuck'], args: ['--coredns-timeout', '3s'] });
+    expect(run.exitCode, run.stderr).toBe(4);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 4, coredns: { desired: 2, ready: 0, stuckBefore: 2, restarts: 1 } });
+    expect(phaseStatuses(run)?.at(-1)).toEqual(['Heal CoreDNS', 'failed']);
+    expect(run.report?.error).toMatch(/^CoreDNS is not Ready after \ds \(0\/2 ready, 1 restart\)/);
+    expect(run.report?.error).toMatch(/\n {2}pod coredns-\S+ \w+: .+; latest event: \w+: .+/);
+    expectCleanEnd(run);
+  });
+
+  it('Ctrl-C while eksctl runs: eksctl is stopped, exit 130, nothing left running', async () => {
+    const run = await runScenario({ timeScale: 0.05, interrupt: { when: /\[ℹ\] {2}creating EKS cluster/ } });
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.pidsAtInterrupt.length).toBeGreaterThan(0);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 130, coredns: null });
+    expect(phaseStatuses(run)?.at(-1)).toEqual(['eksctl create cluster', 'failed']);
+    expect(run.leftover).toEqual([]);
+    for (const pid of run.pidsAtInterrupt) expect(() => process.kill(pid, 0)).toThrow();
+    expectNoSecrets(run);
+  });
+
+  it('an error finding (CoreDNS can never run) stops before eksctl with exit 1; --force runs it and heal says why', async () => {
+    const stopped = await runScenario({ config: NEVER_RUNS });
+    expect(stopped.exitCode, stopped.stderr).toBe(1);
+    expect(stopped.report).toMatchObject({ ok: false, exitCode: 1, profiles: [], coredns: null });
+    expect(stopped.report?.error).toMatch(/--force runs it anyway/);
+    expect(phaseStatuses(stopped)).toEqual([['Config and plan', 'failed']]);
+    expect(stopped.requestCounts['CreateCluster'] ?? 0).toBe(0);
+    expectCleanEnd(stopped);
+
+    const forced = await runScenario({ config: NEVER_RUNS, args: ['--force', '--coredns-timeout', '5s'] });
+    expect(forced.exitCode, forced.stderr).toBe(4);
+    expect(forced.requestCounts['CreateCluster']).toBe(1);
+    expect(forced.report?.error).toMatch(/^CoreDNS can never run: no ACTIVE Fargate profile matches its pods/);
+    expectCleanEnd(forced);
+  });
+
+  it('bad input exits 2 with one line and eksctl never starts', async () => {
+    const cases = await Promise.all([
+      runScenario({ config: NEVER_RUNS.replace('name: lonely, ', ''), output: 'text' }),
+      runScenario({ args: ['--', '--region', 'eu-west-1'], output: 'text' }),
+      runScenario({ args: ['--poll-interval', 'soon'], output: 'text' }),
+      runScenario({ config: '/nonexistent/cluster.yaml', output: 'text' }),
+    ]);
+    for (const run of cases) {
+      expect(run.exitCode, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^safe-eksctl: [^\n]+\n$/);
+      expect(run.requestCounts).toEqual({});
+      expectCleanEnd(run);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+// What `safe-eksctl create` prints, end to end against the simulator: one JSON document on stdout with --output json,
+// every eksctl line in --log-file, the config from stdin, --no-heal's reason, a summary in text mode, and never a
+// credential or a token.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../helpers/bin.js';
+import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
+
+beforeAll(assertBuilt);
+
+describe.concurrent('safe-eksctl create: output', { timeout: 120_000 }, () => {
+  it('-f - with --log-file and --no-heal: one JSON document on stdout, progress on stderr, every eksctl line logged', async () => {
+    let log = '';
+    const run = await runScenario({
+      eksctlVersion: '0.207.0',
+      stdin: true,
+      args: ['--log-file', 'eksctl.log', '--no-heal'],
+      onEnd: (dir) => (log = readFileSync(join(dir, 'eksctl.log'), 'utf8')),
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout.startsWith('{\n')).toBe(true);
+    expect(run.stdout.endsWith('}\n')).toBe(true);
+    expect(run.report).toMatchObject({ ok: true, exitCode: 0, coredns: null });
+    expect(run.report?.phases.at(-1)).toEqual({ name: 'Heal CoreDNS', status: 'skipped', durationMs: 0, detail: '--no-heal: CoreDNS was left as it is' });
+    expect(run.stderr).toContain('eksctl create cluster');
+    expect(run.stderr).toContain('Wait for Fargate profiles');
+    const lines = log.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThan(20);
+    expect(lines[0]).toMatch(/\[ℹ\] {2}eksctl version 0\.207\.0$/);
+    expect(lines.at(-1)).toMatch(/\[✔\] {2}EKS cluster "fargate-demo" in "us-west-2" region is ready$/);
+    // Not a TTY, so the simple renderer shows every line too.
+    for (const line of lines) expect(run.stderr).toContain(line);
+    expect(run.leftover).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it('text output at the highest verbosity: progress and summary on stdout, no credential or token anywhere', async () => {
+    const run = await runScenario({ eksctlVersion: '0.207.0', output: 'text', args: ['--verbose', '-v', '4'] });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Cluster "fargate-demo" is ready.\nPhases:\n  Config and plan ');
+    expect(run.stdout).toMatch(/^ {2}fp-kube-system +ACTIVE +waited \S+, \d+ polls?$/m);
+    expect(run.stdout).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once\n');
+    expect(run.leftover).toEqual([]);
+    expectNoSecrets(run);
+  });
+});
