@@ -119,6 +119,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       outputError: (text, write) => write(`safe-eksctl: ${text.replace(/^error: /, '')}`),
     })
     .exitOverride()
+    // Without it on the program, commander hands `create` its words and options apart, and `create`'s -f swallows
+    // the -f of `create cluster -f X`. Every command that needs --eksctl declares it itself.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
 
   const create = program
@@ -138,7 +141,17 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         .option('-v, --eksctl-verbosity <level>', 'eksctl -v level (0-5)')
         .argument('[eksctlArgs...]', 'after --: more arguments for eksctl'),
     );
-  addCreateClusterOptions(create).action(run(() => import('./commands/create.js')));
+  // commander also enforces an ancestor's mandatory options, so `create cluster -f X` and `create fargateprofile -f X`
+  // would fail on `create`'s own -f: `create` checks its -f itself, only when it is the command that runs.
+  const runCreate = run(() => import('./commands/create.js'));
+  addCreateClusterOptions(create).action(async (...args: unknown[]) => {
+    if ((args.at(-1) as Command).opts()['configFile'] === undefined) {
+      create.error("required option '-f, --config-file <file>' not specified", { code: 'commander.missingMandatoryOptionValue' });
+    }
+    await runCreate(...args);
+  });
+  const createFile = create.options.find((o) => o.long === '--config-file');
+  if (createFile) createFile.mandatory = false;
   addCreateClusterOptions(create.command('cluster').description('same as create -f FILE')).action(
     run(() => import('./commands/create.js')),
   );
