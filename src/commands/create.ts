@@ -36,6 +36,8 @@ export interface CreateDeps {
   credentials?: AwsCredentialIdentity;
   eksEndpoint?: string;
   stsEndpoint?: string;
+  /** One more line under the text summary. */
+  summaryNote?: string;
 }
 
 /** eksctl takes these from the config file and refuses them with -f. */
@@ -109,7 +111,8 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             }
             task.title = `Config and plan: ${clusterName} in ${region}, ${config.fargateProfiles?.length ?? 0} Fargate profile(s)`;
           },
-          rendererOptions: { persistentOutput: true },
+          // Every finding stays on screen, not only the last.
+          rendererOptions: { persistentOutput: true, outputBar: Infinity },
         }),
         phase(timeline, 'Preflight', {
           title: 'Preflight',
@@ -175,7 +178,14 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
       ],
       recorder,
       {},
-      { io, output: options.output, verbose: options.verbose, clock, interruptSignal: interrupt.signal },
+      {
+        io,
+        output: options.output,
+        verbose: options.verbose,
+        clock,
+        interruptSignal: interrupt.signal,
+        ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
+      },
     );
   } finally {
     process.off('SIGINT', onSignal);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
+import { formatDuration } from '../report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../sim/credentials.js';
 import { createCluster, parseCreateOptions } from './create.js';
 import { simSettings } from './sim.js';
@@ -31,6 +32,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
       credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
       eksEndpoint: sim.eksEndpoint,
       stsEndpoint: sim.eksEndpoint,
+      summaryNote: `Times are simulated (time scale ${settings.timeScale}: one simulated second took ${formatDuration(settings.timeScale * 1_000)} here).`,
     });
   } finally {
     await sim.close();

@@ -14,6 +14,8 @@ export interface PipelineSettings {
   clock: Clock;
   /** Aborted on the first Ctrl-C: the run then ends with exit 130 whatever failed on the way out. */
   interruptSignal: AbortSignal;
+  /** One more line under the text summary (the demo says its times are simulated). */
+  summaryNote?: string;
 }
 
 /**
@@ -72,8 +74,11 @@ export async function runPipeline<Ctx extends object>(
   const { io, output, clock, interruptSignal } = settings;
   const timeline = new PhaseTimeline(recorder, clock);
   const choice = chooseRenderer(output, io);
+  const renderer = listrRendererOptions(choice, io);
   const list = new Listr<Ctx, 'default' | 'simple', 'default' | 'simple'>(tasks(timeline), {
-    ...listrRendererOptions(choice, io),
+    ...renderer,
+    // Finished subtasks stay on screen: each profile's line says how long it took and how many polls.
+    rendererOptions: { ...renderer.rendererOptions, collapseSubtasks: false },
     ctx,
     exitOnError: true,
     // Ctrl-C is ours to handle (eksctl must be stopped and waited for); listr2's own handler would exit at once.
@@ -94,7 +99,7 @@ export async function runPipeline<Ctx extends object>(
     io.stdout.write(formatJsonReport(report));
     if (failure !== undefined) io.stderr.write(`safe-eksctl: ${messageOf(failure)}\n`);
   } else {
-    io.stdout.write(`\n${formatSummary(report)}`);
+    io.stdout.write(`\n${formatSummary(report)}${settings.summaryNote ? `${settings.summaryNote}\n` : ''}`);
   }
   return exitCode;
 }

@@ -61,9 +61,12 @@ function alive(pid: number): boolean {
 }
 
 export interface ScenarioOptions {
-  /** An example's file name (`bug-report.yaml`), a path, or YAML text (contains a newline). Default bug-report.yaml. */
+  /**
+   * An example's file name (`bug-report.yaml`), a path, or YAML text (contains a newline). Default bug-report.yaml
+   * (demo: no -f, so the demo's own default).
+   */
   config?: string;
-  /** Version the fake eksctl reports and follows. Default 0.230.0. */
+  /** Version the fake eksctl reports and follows. Default 0.230.0 (demo: the demo's default, 0.207.0). */
   eksctlVersion?: string;
   /** Simulator fault specs: `eks-throttle=0.3`, `profile-create-failed=fp-default`, … */
   faults?: string[];
@@ -179,10 +182,9 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
         ? ['create', '-f', file, '--eksctl', sim!.eksctl, ...outputArgs, ...args]
         : [
             'demo',
-            '-f',
-            file,
-            '--eksctl-version',
-            eksctlVersion,
+            // Left out, the demo's own defaults apply: the bug report with eksctl 0.207.0.
+            ...(options.config !== undefined || options.stdin ? ['-f', file] : []),
+            ...(options.eksctlVersion !== undefined ? ['--eksctl-version', eksctlVersion] : []),
             '--time-scale',
             String(timeScale),
             ...faults.flatMap((f) => ['--fault', f]),
