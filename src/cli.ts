@@ -101,7 +101,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     (load: () => Promise<{ run: (options: Record<string, unknown>, io: Io) => Promise<number> }>) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
-      const options: Record<string, unknown> = { ...command.optsWithGlobals() };
+      // The command's own values win: optsWithGlobals lets an ancestor's defaults (create's --output text, …)
+      // override what was given to `create fargateprofile`.
+      const options: Record<string, unknown> = { ...command.optsWithGlobals(), ...command.opts() };
       if (command.registeredArguments.length > 0) options['eksctlArgs'] = args[0];
       setExitCode(await (await load()).run(options, io));
     };
