@@ -172,6 +172,8 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           fargateTimeoutMs: options.fargateTimeoutMs,
           corednsTimeoutMs: options.corednsTimeoutMs,
           heal: options.heal,
+          workloads: options.workloads,
+          deleteStrandedPods: options.deleteStrandedPods,
           ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
           ...(options.context ? { context: options.context } : {}),
         }),
