@@ -70,8 +70,10 @@ export async function checkBearerToken(authorization: string | undefined, option
 
 /** Re-signs the URL exactly as the token's maker did, with the cluster name as x-k8s-aws-id. */
 async function presignedSignature(url: URL, clusterName: string, region: string, signedAt: number, signedHeaders: string[]): Promise<string> {
+  // A token made with temporary credentials carries its session token, signed like the rest of the query.
+  const sessionToken = url.searchParams.get('X-Amz-Security-Token');
   const signer = new SignatureV4({
-    credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
+    credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY, ...(sessionToken ? { sessionToken } : {}) },
     region,
     service: 'sts',
     sha256: Sha256,

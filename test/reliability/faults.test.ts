@@ -1,0 +1,82 @@
+// The fault matrix: every simulator fault alone, and the pairs that meet on the same path, run through `create`
+// against the simulator. Each ends with the exit code the README documents, leaves no process behind, and restarts
+// CoreDNS only when it was stuck (and always when it was).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_NAMES } from '../../src/sim/faults.js';
+import { assertBuilt } from '../helpers/bin.js';
+import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
+
+beforeAll(assertBuilt);
+
+interface FaultCase {
+  faults: string[];
+  /** 0.207.0 leaves the bug report's CoreDNS stuck (safe-eksctl must restart it); 0.230.0 restarts it itself. */
+  eksctlVersion: '0.207.0' | '0.230.0';
+  exitCode: 0 | 3 | 4 | 5;
+  /** Whether safe-eksctl finds CoreDNS stuck (and so restarts it); undefined when the run never reaches the heal. */
+  stuck?: boolean;
+  args?: string[];
+}
+
+const STUCK = { eksctlVersion: '0.207.0', stuck: true } as const;
+const HEALED_BY_EKSCTL = { eksctlVersion: '0.230.0', stuck: false } as const;
+/** Short deadlines (real time: `create` waits on the real clock) for the cases meant to fail. */
+const SHORT_COREDNS = ['--coredns-timeout', '4s'];
+
+const ALONE: FaultCase[] = [
+  { faults: ['eks-throttle=0.3'], ...STUCK, exitCode: 0 },
+  { faults: ['eks-5xx=0.2'], ...STUCK, exitCode: 0 },
+  { faults: ['eks-reset=0.1'], ...STUCK, exitCode: 0 },
+  { faults: ['kube-5xx=0.3'], ...STUCK, exitCode: 0 },
+  // eksctl gives up on its first Kubernetes API error; safe-eksctl reports eksctl's failure and heals nothing.
+  { faults: ['kube-5xx=1'], eksctlVersion: '0.230.0', exitCode: 5 },
+  { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3 },
+  { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
+  { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5 },
+  { faults: ['webhook-delay=40'], ...STUCK, exitCode: 0 },
+  { faults: ['webhook-delay=40'], ...HEALED_BY_EKSCTL, exitCode: 0 },
+  { faults: ['fargate-start=120'], ...STUCK, exitCode: 0 },
+  { faults: ['rollout-stuck'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
+  // eksctl waits for its own rollout until its --timeout, then fails.
+  { faults: ['rollout-stuck'], eksctlVersion: '0.230.0', exitCode: 5, args: ['--timeout', '3m'] },
+  // About 3 real seconds at time scale 0.01: the heal outlives its first token.
+  { faults: ['token-ttl=300', 'fargate-start=300'], ...STUCK, exitCode: 0 },
+];
+
+const PAIRS: FaultCase[] = [
+  { faults: ['eks-throttle=0.3', 'kube-5xx=0.3'], ...STUCK, exitCode: 0 },
+  { faults: ['eks-reset=0.1', 'eks-throttle=0.3'], ...HEALED_BY_EKSCTL, exitCode: 0 },
+  { faults: ['webhook-delay=40', 'fargate-start=120'], ...STUCK, exitCode: 0 },
+  { faults: ['token-ttl=300', 'kube-5xx=0.3'], ...STUCK, exitCode: 0 },
+  { faults: ['profile-create-failed=fp-default', 'eks-5xx=0.2'], eksctlVersion: '0.207.0', exitCode: 3 },
+  // eksctl fails before it creates any profile: the failed profile is never reached.
+  { faults: ['eksctl-exit=1@fargate', 'profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 5 },
+  { faults: ['rollout-stuck', 'webhook-delay=40'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
+];
+
+it('the matrix has every simulator fault alone', () => {
+  const alone = new Set(ALONE.flatMap((c) => c.faults.map((f) => f.split('=')[0])));
+  expect([...FAULT_NAMES].filter((name) => !alone.has(name))).toEqual([]);
+});
+
+describe.concurrent('fault matrix through create', { timeout: 180_000 }, () => {
+  for (const c of [...ALONE, ...PAIRS]) {
+    const title = `${c.faults.join(' + ')} with eksctl ${c.eksctlVersion} → exit ${c.exitCode}`;
+    it(title, async () => {
+      const run = await runScenario({ faults: c.faults, eksctlVersion: c.eksctlVersion, args: c.args ?? [] });
+      expect(run.exitCode, run.stderr).toBe(c.exitCode);
+      expect(run.report?.exitCode).toBe(c.exitCode);
+      expect(run.leftover).toEqual([]);
+      expectNoSecrets(run);
+      const coredns = run.report?.coredns;
+      if (c.stuck === undefined) {
+        expect(coredns ?? null).toBeNull();
+        return;
+      }
+      expect(coredns).toBeTruthy();
+      // Restarted only when stuck, and always when stuck.
+      expect({ stuck: coredns!.stuckBefore > 0, restarted: coredns!.restarts > 0 }).toEqual({ stuck: c.stuck, restarted: c.stuck });
+      if (c.exitCode === 0) expect(coredns).toMatchObject({ desired: 2, ready: 2 });
+    });
+  }
+});

@@ -1,0 +1,77 @@
+// Secret scan: whatever happens — success, eksctl failing, a profile failing, CoreDNS unreachable, --verbose,
+// --output json, --log-file — no access key id, secret key, session token or EKS bearer token reaches stdout, stderr,
+// the log file or the JSON report.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import { assertBuilt } from '../helpers/bin.js';
+import { runScenario, type ScenarioOptions } from '../helpers/scenario.js';
+
+/** The simulator accepts any session token; this one is easy to find if it is ever printed. */
+const SESSION_TOKEN = 'SESSION-TOKEN-MARKER-7f3a9c';
+const SECRETS = {
+  'access key id': SIM_ACCESS_KEY_ID,
+  'secret access key': SIM_SECRET_ACCESS_KEY,
+  'session token': SESSION_TOKEN,
+  'EKS bearer token': 'k8s-aws-v1.',
+} as const;
+
+let logDir: string;
+
+beforeAll(() => {
+  assertBuilt();
+  logDir = mkdtempSync(join(tmpdir(), 'safe-eksctl-secrets-'));
+});
+
+afterAll(() => rmSync(logDir, { recursive: true, force: true }));
+
+/** Names each secret found in a text, with where it was. */
+function findSecrets(where: string, text: string): string[] {
+  return Object.entries(SECRETS)
+    .filter(([, secret]) => text.includes(secret))
+    .map(([name]) => `${name} in ${where}`);
+}
+
+const SCENARIOS: [string, ScenarioOptions, number][] = [
+  ['success, text, --verbose', { eksctlVersion: '0.207.0', output: 'text', args: ['--verbose'] }, 0],
+  ['success, --output json', { eksctlVersion: '0.207.0', output: 'json' }, 0],
+  ['eksctl fails, --verbose', { faults: ['eksctl-exit=1@fargate'], output: 'text', args: ['--verbose'] }, 5],
+  ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json' }, 3],
+  [
+    'CoreDNS unreachable (every Kubernetes call fails), --verbose',
+    { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--verbose', '--coredns-timeout', '3s'] },
+    4,
+  ],
+  ['tokens expire and are refreshed, --verbose', { eksctlVersion: '0.207.0', faults: ['token-ttl=300', 'fargate-start=300'], output: 'text', args: ['--verbose'] }, 0],
+  ['demo, --verbose --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--verbose'] }, 0],
+];
+
+describe.concurrent('no secret in any output', { timeout: 120_000 }, () => {
+  for (const [title, options, exitCode] of SCENARIOS) {
+    it(title, async () => {
+      // demo has no --log-file; everywhere else eksctl's every line goes to one.
+      const logFile = options.mode === 'demo' ? undefined : join(logDir, `${title.replace(/\W+/g, '-')}.log`);
+      const run = await runScenario({
+        ...options,
+        args: [...(options.args ?? []), ...(logFile ? ['--log-file', logFile] : [])],
+        env: { AWS_SESSION_TOKEN: SESSION_TOKEN },
+      });
+      expect(run.exitCode, run.stderr).toBe(exitCode);
+      const log = logFile ? readFileSync(logFile, 'utf8') : '';
+      if (logFile) expect(log).toMatch(/\[ℹ\]/);
+      expect([
+        ...findSecrets('stdout', run.stdout),
+        ...findSecrets('stderr', run.stderr),
+        ...findSecrets('the log file', log),
+        ...findSecrets('the JSON report', run.report ? JSON.stringify(run.report) : ''),
+      ]).toEqual([]);
+      if (options.output === 'json') expect(run.report?.exitCode).toBe(exitCode);
+    });
+  }
+
+  it('the scan sees a secret when one is printed', () => {
+    expect(findSecrets('stdout', `token: k8s-aws-v1.abc, key ${SIM_SECRET_ACCESS_KEY}`)).toEqual(['secret access key in stdout', 'EKS bearer token in stdout']);
+  });
+});
