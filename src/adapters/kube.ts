@@ -375,6 +375,7 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     creationTimestamp: toMs(meta.creationTimestamp),
     ...(meta.deletionTimestamp ? { deletionTimestamp: toMs(meta.deletionTimestamp) } : {}),
     ownerReferences: (meta.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name })),
+    ...(meta.uid ? { uid: meta.uid } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export interface PodInfo {
   /** Set while the pod is being deleted (an old ReplicaSet's pod during a rollout). */
   deletionTimestamp?: number;
   ownerReferences: { kind: string; name: string }[];
+  /** metadata.uid: tells a StatefulSet's recreated pod from the one it replaces (same name). */
+  uid?: string;
 }
 
 /** A Fargate profile as the webhook sees it: name and selectors. */

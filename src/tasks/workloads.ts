@@ -106,8 +106,8 @@ function toRecord(owner: StrandedOwner): WorkloadRecord {
 
 class OwnerHealError extends Error {}
 
-/** A pod as it was seen at a restart; a StatefulSet's replacement has the same name, so the creation time counts too. */
-const podKey = (pod: PodInfo) => `${pod.name}@${pod.creationTimestamp}`;
+/** A pod as it was seen at a restart; a StatefulSet's replacement has the same name, so the uid tells them apart. */
+const podKey = (pod: PodInfo) => pod.uid ?? `${pod.name}@${pod.creationTimestamp}`;
 
 /**
  * Restarts one Deployment or StatefulSet and waits until its rollout is done and every pod runs Ready on
