@@ -48,6 +48,11 @@ export function formatPlan(plan: Plan): string {
     `CoreDNS: ${coredns.capturedBy === null ? 'no Fargate profile captures it' : `profile "${coredns.capturedBy}"`}` +
       `; eksctl handles it: ${coredns.eksctlHandles ? 'yes' : 'no'}; can run: ${coredns.canRun ? 'yes' : 'no'}`,
     '',
+    `Namespaces the Fargate profiles capture: ${plan.capturedNamespaces.length === 0 ? 'none' : plan.capturedNamespaces.join(', ')}`,
+    ...(plan.capturedNamespaces.length === 0
+      ? []
+      : ['  (pods admitted there before the profiles are ACTIVE stay Pending; --workloads restarts their owners)']),
+    '',
     'Findings:',
     ...(plan.findings.length === 0
       ? ['  none']

@@ -5,10 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatPlan } from '../../src/commands/plan.js';
+import { buildPlan } from '../../src/core/plan.js';
 import type { WorkloadRecord } from '../../src/report.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { createSimCluster, until } from '../adapters/sim-helpers.js';
 import { assertBuilt, removeTempDirs } from '../helpers/bin.js';
+import { config as inlineConfig } from '../helpers/examples.js';
 import { createStrandableWorkloads, podStates, runSafeEksctl, scratchEnv } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'apps-cluster';
@@ -138,4 +141,16 @@ describe('create fargateprofile', () => {
     expect(result.stderr).toContain('no Fargate profile named "fp-nope"');
     expect(s.requestCounts['CreateFargateProfile'] ?? 0).toBe(0);
   }, 60_000);
+});
+
+describe('plan', () => {
+  it('lists the namespaces the profiles capture, in text and JSON', () => {
+    const plan = buildPlan(
+      inlineConfig('fargateProfiles:\n  - name: fp-apps\n    selectors: [{ namespace: "apps-*" }, { namespace: kube-system }]\n  - name: fp-more\n    selectors: [{ namespace: "apps-*", labels: { tier: web } }]\n'),
+      '0.230.0',
+    );
+    expect(plan.capturedNamespaces).toEqual(['apps-*', 'kube-system']);
+    expect(formatPlan(plan)).toContain('Namespaces the Fargate profiles capture: apps-*, kube-system\n');
+    expect(formatPlan(buildPlan(inlineConfig('managedNodeGroups:\n  - name: ng\n'), '0.230.0'))).toContain('Namespaces the Fargate profiles capture: none\n');
+  });
 });
