@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { createSimCluster, until } from '../adapters/sim-helpers.js';
 import { assertBuilt, removeTempDirs } from '../helpers/bin.js';
 import { config as inlineConfig } from '../helpers/examples.js';
+import { runScenario } from '../helpers/scenario.js';
 import { createStrandableWorkloads, podStates, runSafeEksctl, scratchEnv } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'apps-cluster';
@@ -140,6 +141,15 @@ describe('create fargateprofile', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no Fargate profile named "fp-nope"');
     expect(s.requestCounts['CreateFargateProfile'] ?? 0).toBe(0);
+  }, 60_000);
+});
+
+describe('create --workloads', () => {
+  it('runs the workloads step after CoreDNS; a new cluster has nothing stranded', async () => {
+    const result = await runScenario({ eksctlVersion: '0.207.0', args: ['--workloads', '--poll-interval', '1'] });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.report).toMatchObject({ ok: true, coredns: { ready: 2 }, workloads: [] });
+    expect(result.report!.phases.map((p) => p.name).slice(-2)).toEqual(['Heal CoreDNS', 'Heal stranded workloads']);
   }, 60_000);
 });
 
