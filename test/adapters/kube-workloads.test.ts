@@ -1,0 +1,126 @@
+// The KubeApi methods --workloads adds, over client-node and HTTPS against the simulator; and check / heal called in
+// process on the simulator's clock, for the states the bin suites do not reach (profiles not ACTIVE).
+import { afterEach, describe, expect, it } from 'vitest';
+import { check } from '../../src/commands/check.js';
+import { heal, parseHealOptions } from '../../src/commands/heal.js';
+import type { CheckReport } from '../../src/commands/check.js';
+import { createEksApi } from '../../src/adapters/eks.js';
+import { createEksKubeApi } from '../../src/adapters/kube.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { captureIo } from '../helpers/io.js';
+import { createStrandableWorkloads, simKube, writes } from '../helpers/sim-workloads.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function cluster(faults: string[] = []) {
+  const s = (sim = await startSimulator({ timeScale: 0.001, faults }));
+  createSimCluster(s, 'demo', '1.31');
+  await until(s, 'cluster ACTIVE', () => s.world.describeCluster('demo').status === 'ACTIVE');
+  const eks = createEksApi({ region: s.region, credentials: simCredentials, endpoint: s.eksEndpoint });
+  const info = await eks.describeCluster('demo');
+  const kube = createEksKubeApi({ clusterName: 'demo', region: s.region, endpoint: info.endpoint, caData: info.caData, credentials: simCredentials });
+  return { s, kube };
+}
+
+const deps = (s: Simulator) => ({ clock: simClock(s), credentials: simCredentials, eksEndpoint: s.eksEndpoint, stsEndpoint: s.eksEndpoint });
+
+describe('KubeApi for stranded workloads', () => {
+  it('lists Pending pods of every namespace, resolves ReplicaSet owners, reads Deployments and StatefulSets', async () => {
+    const { s, kube } = await cluster();
+    await createStrandableWorkloads(s, 'demo');
+    const pending = await kube.listPendingPods();
+    const names = pending.map((p) => `${p.namespace}/${p.name}`);
+    expect(names.filter((n) => n.startsWith('kube-system/coredns-'))).toHaveLength(2);
+    expect(names).toEqual(expect.arrayContaining(['apps/db-0', 'apps/debug', 'apps/node-agent-x7k2p']));
+    expect(pending.every((p) => p.phase === 'Pending' && p.uid)).toBe(true);
+
+    const web = pending.find((p) => p.name.startsWith('web-'))!;
+    expect(await kube.getReplicaSetOwner('apps', web.ownerReferences[0]!.name)).toEqual({ kind: 'Deployment', name: 'web' });
+    expect(await kube.getReplicaSetOwner('apps', 'legacy')).toBeUndefined();
+    expect(await kube.getReplicaSetOwner('apps', 'gone')).toBeUndefined();
+
+    expect(await kube.getWorkload('Deployment', 'apps', 'web')).toMatchObject({ kind: 'Deployment', desired: 2, ready: 0, selector: 'app=web' });
+    expect(await kube.getWorkload('StatefulSet', 'apps', 'db')).toMatchObject({ kind: 'StatefulSet', desired: 2, ready: 0, selector: 'app=db' });
+    expect(await kube.getWorkload('StatefulSet', 'apps', 'nope')).toBeUndefined();
+  });
+
+  it('restarts a StatefulSet like kubectl rollout restart and deletes pods (a missing pod is no error)', async () => {
+    const { s, kube } = await cluster();
+    await createStrandableWorkloads(s, 'demo');
+    const before = await kube.getWorkload('StatefulSet', 'apps', 'db');
+    await kube.restartStatefulSet('apps', 'db', { at: new Date('2026-11-28T12:34:56.789Z') });
+    const after = await kube.getWorkload('StatefulSet', 'apps', 'db');
+    expect(after?.templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-11-28T12:34:56Z');
+    expect(after?.generation).toBe((before?.generation ?? 0) + 1);
+
+    const { uid } = (await kube.listPods('apps', 'app=db'))[0]!;
+    await kube.deletePod('apps', 'db-0');
+    await kube.deletePod('apps', 'db-0-never-existed');
+    const again = await kube.listPods('apps', 'app=db');
+    // The StatefulSet controller recreates db-0 under the same name: only the uid differs.
+    expect(again.map((p) => p.name)).toEqual(['db-0']);
+    expect(again[0]!.uid).not.toBe(uid);
+    expect(await kube.listPods('apps', 'app=debug')).toHaveLength(1);
+    await kube.deletePod('apps', 'debug');
+    expect(await kube.listPods('apps', 'app=debug')).toEqual([]);
+  });
+});
+
+describe('check and heal in process', () => {
+  it('check: a profile still CREATING fails the gate and is named; nothing is written', async () => {
+    const { s } = await cluster();
+    createCoreDnsProfile(s, 'demo');
+    const io = captureIo();
+    const before = writes(s.kubeRequestsByMethod());
+    const code = await check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s));
+    expect(code).toBe(1);
+    const report = JSON.parse(io.out()) as CheckReport;
+    expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATING' })]);
+    expect(report.problems[0]).toBe('Fargate profile fp-coredns is CREATING');
+    // With no ACTIVE profile and no node, CoreDNS can never run: said so per pod.
+    expect(report.coredns.pods.map((p) => p.state)).toEqual(['unschedulable', 'unschedulable']);
+    expect(writes(s.kubeRequestsByMethod())).toBe(before);
+  });
+
+  it('heal: a profile that turns CREATE_FAILED ends the run with exit 3 and the profile in the report', async () => {
+    const { s } = await cluster(['profile-create-failed=fp-coredns']);
+    createCoreDnsProfile(s, 'demo');
+    const io = captureIo();
+    const code = await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json' }), io, deps(s));
+    expect(code).toBe(3);
+    const report = JSON.parse(io.out()) as { profiles: { name: string; status: string }[]; coredns: unknown; workloads: unknown };
+    expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATE_FAILED' })]);
+    expect(report.coredns).toBeNull();
+    expect(io.err()).toContain('Fargate profile "fp-coredns" is CREATE_FAILED');
+  });
+
+  it('heal --workloads on the simulator clock: CoreDNS and the apps restarted, then a second heal restarts nothing', async () => {
+    const { s } = await cluster();
+    await createStrandableWorkloads(s, 'demo');
+    createCoreDnsProfile(s, 'demo');
+    // EKS creates one profile at a time.
+    await until(s, 'fp-coredns ACTIVE', () => s.world.describeFargateProfile('demo', 'fp-coredns').status === 'ACTIVE');
+    s.world.createFargateProfile({ clusterName: 'demo', fargateProfileName: 'fp-apps', podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod', selectors: [{ namespace: 'apps' }] });
+    const first = captureIo();
+    expect(await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', workloads: true }), first, deps(s))).toBe(0);
+    const report = JSON.parse(first.out()) as { workloads: { kind: string; name: string; action: string }[] };
+    expect(report.workloads.filter((w) => w.action === 'restarted').map((w) => `${w.kind}/${w.name}`).sort()).toEqual(['Deployment/web', 'StatefulSet/db']);
+
+    const { core } = await simKube(s, 'demo');
+    const web = (await core.listNamespacedPod({ namespace: 'apps', labelSelector: 'app=web' })).items;
+    expect(web.map((p) => `${p.spec?.schedulerName} ${p.status?.phase}`)).toEqual(['fargate-scheduler Running', 'fargate-scheduler Running']);
+
+    const writesBefore = writes(s.kubeRequestsByMethod());
+    const second = captureIo();
+    expect(await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', workloads: true }), second, deps(s))).toBe(0);
+    const again = JSON.parse(second.out()) as { coredns: { restarts: number }; workloads: { action: string }[] };
+    expect(again.coredns.restarts).toBe(0);
+    expect(again.workloads.map((w) => w.action).sort()).toEqual(['left', 'reported', 'reported']);
+    expect(writes(s.kubeRequestsByMethod())).toBe(writesBefore);
+  });
+});
