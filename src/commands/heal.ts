@@ -65,7 +65,10 @@ export function clusterSession(region: string, profile: string | undefined, deps
         if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${clusterName}" in ${region}`, { cause: error });
         throw new SafeEksctlError(`cannot read cluster "${clusterName}": ${(error as Error).message}`, ExitCode.unhealthy, { cause: error });
       });
-      if (cluster.status !== 'ACTIVE') throw new SafeEksctlError(`cluster "${clusterName}" is ${cluster.status}, not ACTIVE`, ExitCode.unhealthy);
+      // UPDATING (a version or config update) still answers; CREATING, DELETING and FAILED do not, or not for long.
+      if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
+        throw new SafeEksctlError(`cluster "${clusterName}" is ${cluster.status}, not ACTIVE`, ExitCode.unhealthy);
+      }
       return `AWS account ${access.identity.account}, cluster ${cluster.status} (Kubernetes ${cluster.version})`;
     },
   };
