@@ -1,9 +1,8 @@
 // `safe-eksctl create -f FILE` (= `create cluster -f FILE`): plan, preflight, eksctl, wait for Fargate profiles, heal
 // CoreDNS, report. Everything that can be judged before eksctl starts is judged before the task list starts.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { createEksApi } from '../adapters/eks.js';
 import { createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
-import { checkAwsAccess } from '../adapters/sts.js';
+import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { buildPlan, planExitCode } from '../core/plan.js';
@@ -11,11 +10,8 @@ import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../co
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
-import { clusterHealthTasks } from '../tasks/cluster-health.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
-import { watchForFailedProfiles } from '../tasks/profile-watch.js';
-import { ProfileWaitError } from '../tasks/wait-profiles.js';
 import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateOptions extends PipelineOptions {
@@ -80,6 +76,14 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   // Bad input ends here, before anything starts: one line from the CLI, exit 2.
   const loaded = await loadClusterConfig(options.configFile, io);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
+  // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
+  const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks }, { watchForFailedProfiles }, { ProfileWaitError }] = await Promise.all([
+    import('../adapters/eks.js'),
+    import('../adapters/sts.js'),
+    import('../tasks/cluster-health.js'),
+    import('../tasks/profile-watch.js'),
+    import('../tasks/wait-profiles.js'),
+  ]);
   const { config } = loaded;
   const clusterName = config.metadata.name;
   const region = config.metadata.region;

@@ -5,7 +5,7 @@
 //     the simulator's environment, so the simulator's request counts are visible. The bin waits on the real clock.
 //   mode 'demo': the bin runs `demo -f FILE` and starts its own simulator; its waits run on simulated time.
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -26,16 +26,21 @@ export const SCENARIO_ENV = 'SAFE_EKSCTL_TEST_SCENARIO';
 export const FAST_TIMINGS: Partial<SimTimings> = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
 
 /**
- * Scenarios running at once across every test file and worker. Each costs two Node processes loading the AWS SDK;
- * more than about cores + 1 at a time only makes each slower and its timings less like the real thing.
+ * Scenarios running at once across every test file and worker ($SAFE_EKSCTL_TEST_SLOTS to change). A scenario spends
+ * most of its time waiting on simulated time, but each start costs two Node processes loading the AWS SDK: more than
+ * about twice the cores at once only makes each slower and its timings less like the real thing.
  */
-export const SCENARIO_SLOTS = 3;
+export const SCENARIO_SLOTS = Number(process.env['SAFE_EKSCTL_TEST_SLOTS'] ?? '4');
 const SLOT_DIR = join(tmpdir(), 'safe-eksctl-scenario-slots');
 
-/** A cross-process semaphore of SCENARIO_SLOTS files; a slot whose holder died is taken over. */
-async function acquireSlot(): Promise<() => void> {
+/**
+ * A cross-process semaphore of SCENARIO_SLOTS files; a slot whose holder died is taken over. Other suites running at
+ * the same time share it; after `patienceMs` without a slot the scenario runs anyway rather than time its test out.
+ */
+async function acquireSlot(patienceMs = 60_000): Promise<() => void> {
   mkdirSync(SLOT_DIR, { recursive: true });
-  for (;;) {
+  const giveUpAt = Date.now() + patienceMs;
+  while (Date.now() < giveUpAt) {
     for (let i = 0; i < SCENARIO_SLOTS; i++) {
       const path = join(SLOT_DIR, `slot-${i}`);
       try {
@@ -43,15 +48,32 @@ async function acquireSlot(): Promise<() => void> {
         writeFileSync(path, String(process.pid));
         return () => rmSync(path, { force: true });
       } catch {
-        const holder = Number(readFileSync(path, { encoding: 'utf8', flag: 'a+' }));
-        if (holder > 0 && !alive(holder)) rmSync(path, { force: true });
+        if (!holderAlive(path)) rmSync(path, { force: true });
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return () => {};
 }
 
-function alive(pid: number): boolean {
+function fresh(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < 5_000;
+  } catch {
+    return true;
+  }
+}
+
+/** False only for a slot whose holder's pid is written and no longer runs; a slot being taken right now counts as held. */
+function holderAlive(path: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path, 'utf8'));
+  } catch {
+    return true;
+  }
+  // Empty only between its creation and the write of the pid: for long, only if its holder died right there.
+  if (!(pid > 0)) return fresh(path);
   try {
     process.kill(pid, 0);
     return true;
@@ -70,7 +92,7 @@ export interface ScenarioOptions {
   eksctlVersion?: string;
   /** Simulator fault specs: `eks-throttle=0.3`, `profile-create-failed=fp-default`, … */
   faults?: string[];
-  /** Real seconds per simulated second. Default 0.01. */
+  /** Real seconds per simulated second. Default 0.005 (create), 0.01 (demo). */
   timeScale?: number;
   /** Simulated timings (create mode only: demo starts its own simulator with the defaults). Default FAST_TIMINGS. */
   timings?: Partial<SimTimings>;
@@ -163,13 +185,13 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
     config = 'bug-report.yaml',
     eksctlVersion = '0.230.0',
     faults = [],
-    timeScale = 0.01,
     timings = FAST_TIMINGS,
     mode = 'create',
     args = [],
     output = 'json',
     timeoutMs = 45_000,
   } = options;
+  const timeScale = options.timeScale ?? (mode === 'create' ? 0.005 : 0.01);
   const id = randomUUID();
   const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-scenario-'));
   const sim = mode === 'create' ? await startSimulator({ timeScale, faults, eksctlVersion, timings }) : undefined;
@@ -216,6 +238,11 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
     const result = await child;
     const durationMs = Date.now() - started;
     options.onEnd?.(dir);
+    // For tuning the suite: SAFE_EKSCTL_SCENARIO_LOG=file collects one line per scenario with its real durations.
+    const timesLog = process.env['SAFE_EKSCTL_SCENARIO_LOG'];
+    if (timesLog) {
+      appendFileSync(timesLog, `${JSON.stringify({ mode, config: config.includes('\n') ? 'inline' : config, faults, args, exitCode: result.exitCode, durationMs })}\n`);
+    }
     const stdout = String(result.stdout ?? '');
     let report: RunReport | undefined;
     if (output === 'json') {
