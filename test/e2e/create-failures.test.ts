@@ -112,4 +112,17 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
       expectCleanEnd(run);
     }
   });
+
+  it('credentials STS refuses: exit 2 from the preflight with one line, eksctl never starts', async () => {
+    const run = await runScenario({ env: { AWS_SECRET_ACCESS_KEY: 'not-the-simulator-secret-key-0000000000000' } });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 2, profiles: [], coredns: null });
+    expect(phaseStatuses(run)).toEqual([
+      ['Config and plan', 'ok'],
+      ['Preflight', 'failed'],
+    ]);
+    expect(run.stderr).toMatch(/\nsafe-eksctl: AWS credentials were not accepted by STS GetCallerIdentity: SignatureDoesNotMatch: [^\n]+\n$/);
+    expect(run.requestCounts).toEqual({ GetCallerIdentity: 1 });
+    expectCleanEnd(run);
+  });
 });
