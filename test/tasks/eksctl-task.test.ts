@@ -1,0 +1,64 @@
+import { Listr } from 'listr2';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createInterrupt } from '../../src/adapters/eksctl.js';
+import { ExitCode, SafeEksctlError } from '../../src/errors.js';
+import { eksctlTask } from '../../src/tasks/eksctl.js';
+import { nodeOnlyPath, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs } from '../helpers/bin.js';
+import { quietLogger } from './listr-helpers.js';
+
+afterAll(removeTempDirs);
+
+/** The eksctl phase alone, with the recording eksctl waiting for a signal. */
+async function runPhase(watch: (signal: AbortSignal, log: string) => Promise<unknown>, extraEnv: Record<string, string> = {}) {
+  const { dir, log } = recordingDir();
+  const task = eksctlTask<object>({
+    title: 'eksctl create cluster',
+    binary: RECORDING_EKSCTL,
+    args: ['create', 'cluster', '-f', 'cluster.yaml'],
+    env: { PATH: nodeOnlyPath(), RECORDING_EKSCTL_LOG: log, RECORDING_EKSCTL_WAIT: '1', ...extraEnv },
+    cwd: dir,
+    interrupt: createInterrupt(),
+    verbose: false,
+    watch: (signal) => watch(signal, log),
+  });
+  const list = new Listr([task], { renderer: 'test', rendererOptions: { logger: quietLogger() }, exitOnError: true });
+  const error = await list.run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { error, events: recorded(log) };
+}
+
+describe('eksctlTask with a watch', () => {
+  it('a watch that fails stops eksctl with SIGINT and fails the phase with its error and exit code', async () => {
+    let watchSignal: AbortSignal | undefined;
+    const { error, events } = await runPhase(async (signal, log) => {
+      watchSignal = signal;
+      // Fail only once eksctl runs (its signal handlers come right after it records its argv).
+      while (recorded(log).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      throw new SafeEksctlError('Fargate profile "fp" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: in use', ExitCode.fargateProfile);
+    });
+    expect(error).toBeInstanceOf(SafeEksctlError);
+    expect((error as SafeEksctlError).exitCode).toBe(ExitCode.fargateProfile);
+    expect((error as Error).message).toBe(
+      'Fargate profile "fp" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: in use\n  eksctl was stopped: it would have waited for this until its --timeout',
+    );
+    expect(events.map((e) => e.signal).filter(Boolean)).toEqual(['SIGINT']);
+    expect(watchSignal?.aborted).toBe(true);
+  });
+
+  it('when eksctl ends first, the watch is aborted and the phase succeeds', async () => {
+    let watchSignal: AbortSignal | undefined;
+    const { error, events } = await runPhase(
+      (signal) => {
+        watchSignal = signal;
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      },
+      { RECORDING_EKSCTL_WAIT: '0', RECORDING_EKSCTL_EXIT: '0' },
+    );
+    expect(error).toBeUndefined();
+    expect(watchSignal?.aborted).toBe(true);
+    expect(events.filter((e) => e.signal)).toEqual([]);
+  });
+});
