@@ -97,6 +97,8 @@ export interface ScenarioOptions {
   /** Simulated timings (create mode only: demo starts its own simulator with the defaults). Default FAST_TIMINGS. */
   timings?: Partial<SimTimings>;
   mode?: 'create' | 'demo';
+  /** The command words in create mode: ['create'] (default) or ['create', 'cluster'], which must be the same. */
+  command?: string[];
   /** More arguments for the bin, after the ones the helper builds. */
   args?: string[];
   /** 'json' adds `--output json` and parses stdout into `report`. Default 'json'. */
@@ -201,7 +203,7 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
     const outputArgs = output === 'json' ? ['--output', 'json'] : [];
     const argv =
       mode === 'create'
-        ? ['create', '-f', file, '--eksctl', sim!.eksctl, ...outputArgs, ...args]
+        ? [...(options.command ?? ['create']), '-f', file, '--eksctl', sim!.eksctl, ...outputArgs, ...args]
         : [
             'demo',
             // Left out, the demo's own defaults apply: the bug report with eksctl 0.207.0.
