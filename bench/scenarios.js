@@ -26,6 +26,8 @@ export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
  *   describeProfileCalls: number,
  *   own: { beforeEksctlS: number, eksctlS: number, eksctlExitToRestartS: number } | undefined,
  *   floorS: number,
+ *   profiles: number,
+ *   fargateProfileSeconds: number,
  *   realMs: number,
  * }} ScenarioResult
  */
@@ -83,6 +85,8 @@ export async function runScenario({ tool, config, eksctlVersion, timeScale }) {
       own: ownTime(report, startedAt, healing),
       // EKS creates one profile at a time, a pod is captured only once the webhook sees its profile, then starts.
       floorS: t.controlPlaneSeconds + fargateProfiles.length * t.fargateProfileSeconds + t.webhookDelaySeconds + t.fargatePodStartSeconds,
+      profiles: fargateProfiles.length,
+      fargateProfileSeconds: t.fargateProfileSeconds,
       realMs,
     };
   } finally {
