@@ -2,7 +2,7 @@
 // report that says which phase failed and why, and no process left behind.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario, type ScenarioResult } from '../helpers/scenario.js';
+import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, type ScenarioResult } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
@@ -26,7 +26,7 @@ function expectCleanEnd(run: ScenarioResult) {
 describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => {
   it('a profile ends CREATE_FAILED: eksctl is stopped at once, exit 3 with the health issue', async () => {
     // The fake eksctl, like eksctl, would wait for the failed profile until its --timeout (25 minutes).
-    const run = await runScenario({ faults: ['profile-create-failed=fp-kube-system'] });
+    const run = await runScenario({ timeScale: QUICK_TIME_SCALE, faults: ['profile-create-failed=fp-kube-system'] });
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.report).toMatchObject({ ok: false, exitCode: 3, coredns: null });
     expect(run.report?.error).toMatch(/^Fargate profile "fp-kube-system" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: /);
@@ -46,7 +46,7 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
   });
 
   it('eksctl exits 1 while creating the control plane: exit 5 with its error lines, no profile is polled', async () => {
-    const run = await runScenario({ faults: ['eksctl-exit=1@control-plane'] });
+    const run = await runScenario({ timeScale: QUICK_TIME_SCALE, faults: ['eksctl-exit=1@control-plane'] });
     expect(run.exitCode, run.stderr).toBe(5);
     expect(run.report).toMatchObject({ ok: false, exitCode: 5, profiles: [], coredns: null });
     expect(run.report?.error).toMatch(/^eksctl failed with exit code 1:\n {2}.*\[✖\]/);
@@ -61,7 +61,13 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
   });
 
   it('the CoreDNS rollout never gets Ready: exit 4 with the stuck pods, their reasons and events', async () => {
-    const run = await runScenario({ config: 'bug-report.yaml', eksctlVersion: '0.207.0', faults: ['rollout-stuck'], args: ['--coredns-timeout', '3s'] });
+    const run = await runScenario({
+      timeScale: QUICK_TIME_SCALE,
+      config: 'bug-report.yaml',
+      eksctlVersion: '0.207.0',
+      faults: ['rollout-stuck'],
+      args: ['--coredns-timeout', '3s'],
+    });
     expect(run.exitCode, run.stderr).toBe(4);
     expect(run.report).toMatchObject({ ok: false, exitCode: 4, coredns: { desired: 2, ready: 0, stuckBefore: 2, restarts: 1 } });
     expect(phaseStatuses(run)?.at(-1)).toEqual(['Heal CoreDNS', 'failed']);
@@ -82,7 +88,7 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
   });
 
   it('an error finding (CoreDNS can never run) stops before eksctl with exit 1; --force runs it and heal says why', async () => {
-    const stopped = await runScenario({ config: NEVER_RUNS });
+    const stopped = await runScenario({ timeScale: QUICK_TIME_SCALE, config: NEVER_RUNS });
     expect(stopped.exitCode, stopped.stderr).toBe(1);
     expect(stopped.report).toMatchObject({ ok: false, exitCode: 1, profiles: [], coredns: null });
     expect(stopped.report?.error).toMatch(/--force runs it anyway/);
@@ -90,7 +96,7 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
     expect(stopped.requestCounts['CreateCluster'] ?? 0).toBe(0);
     expectCleanEnd(stopped);
 
-    const forced = await runScenario({ config: NEVER_RUNS, args: ['--force', '--coredns-timeout', '5s'] });
+    const forced = await runScenario({ timeScale: QUICK_TIME_SCALE, config: NEVER_RUNS, args: ['--force', '--coredns-timeout', '5s'] });
     expect(forced.exitCode, forced.stderr).toBe(4);
     expect(forced.requestCounts['CreateCluster']).toBe(1);
     expect(forced.report?.error).toMatch(/^CoreDNS can never run: no ACTIVE Fargate profile matches its pods/);
@@ -99,10 +105,10 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
 
   it('bad input exits 2 with one line and eksctl never starts', async () => {
     const cases = await Promise.all([
-      runScenario({ config: NEVER_RUNS.replace('name: lonely, ', ''), output: 'text' }),
-      runScenario({ args: ['--', '--region', 'eu-west-1'], output: 'text' }),
-      runScenario({ args: ['--poll-interval', 'soon'], output: 'text' }),
-      runScenario({ config: '/nonexistent/cluster.yaml', output: 'text' }),
+      runScenario({ timeScale: QUICK_TIME_SCALE, config: NEVER_RUNS.replace('name: lonely, ', ''), output: 'text' }),
+      runScenario({ timeScale: QUICK_TIME_SCALE, args: ['--', '--region', 'eu-west-1'], output: 'text' }),
+      runScenario({ timeScale: QUICK_TIME_SCALE, args: ['--poll-interval', 'soon'], output: 'text' }),
+      runScenario({ timeScale: QUICK_TIME_SCALE, config: '/nonexistent/cluster.yaml', output: 'text' }),
     ]);
     for (const run of cases) {
       expect(run.exitCode, run.stderr).toBe(2);
@@ -114,7 +120,10 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
   });
 
   it('credentials STS refuses: exit 2 from the preflight with one line, eksctl never starts', async () => {
-    const run = await runScenario({ env: { AWS_SECRET_ACCESS_KEY: 'not-the-simulator-secret-key-0000000000000' } });
+    const run = await runScenario({
+      timeScale: QUICK_TIME_SCALE,
+      env: { AWS_SECRET_ACCESS_KEY: 'not-the-simulator-secret-key-0000000000000' },
+    });
     expect(run.exitCode, run.stderr).toBe(2);
     expect(run.report).toMatchObject({ ok: false, exitCode: 2, profiles: [], coredns: null });
     expect(phaseStatuses(run)).toEqual([

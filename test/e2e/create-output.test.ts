@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
+import { expectNoSecrets, QUICK_TIME_SCALE, runScenario } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
@@ -13,6 +13,7 @@ describe.concurrent('safe-eksctl create: output', { timeout: 120_000 }, () => {
   it('-f - with --log-file and --no-heal: one JSON document on stdout, progress on stderr, every eksctl line logged', async () => {
     let log = '';
     const run = await runScenario({
+      timeScale: QUICK_TIME_SCALE,
       eksctlVersion: '0.207.0',
       stdin: true,
       args: ['--log-file', 'eksctl.log', '--no-heal'],
@@ -37,7 +38,13 @@ describe.concurrent('safe-eksctl create: output', { timeout: 120_000 }, () => {
 
   it('create cluster -f, text output at the highest verbosity: progress and summary on stdout, no credential or token', async () => {
     // eksctl 0.230.0 moves CoreDNS itself here, and logs each CoreDNS pod at -v 4.
-    const run = await runScenario({ command: ['create', 'cluster'], config: 'no-labels.yaml', output: 'text', args: ['--verbose', '-v', '4'] });
+    const run = await runScenario({
+      timeScale: QUICK_TIME_SCALE,
+      command: ['create', 'cluster'],
+      config: 'no-labels.yaml',
+      output: 'text',
+      args: ['--verbose', '-v', '4'],
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/\[▶\] {2}/); // eksctl's debug lines: -v 4 reached it
