@@ -1,7 +1,8 @@
 // `safe-eksctl create` end to end against the simulator: each way a create fails ends with its own exit code, a
 // report that says which phase failed and why, and no process left behind.
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../helpers/bin.js';
+import { assertBuilt, RECORDING_EKSCTL, recorded, type Recorded } from '../helpers/bin.js';
 import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, type ScenarioResult } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
@@ -85,6 +86,25 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
     expect(run.leftover).toEqual([]);
     for (const pid of run.pidsAtInterrupt) expect(() => process.kill(pid, 0)).toThrow();
     expectNoSecrets(run);
+  });
+
+  it('a second Ctrl-C kills an eksctl that ignores the first: exit 130, nothing left running', async () => {
+    let events: Recorded[] = [];
+    const run = await runScenario({
+      timeScale: QUICK_TIME_SCALE,
+      // A stand-in eksctl that records signals and ignores them, reached through a later --eksctl.
+      args: ['--eksctl', RECORDING_EKSCTL],
+      env: { RECORDING_EKSCTL_WAIT: '1', RECORDING_EKSCTL_STUBBORN: '1', RECORDING_EKSCTL_LOG: 'eksctl-events.log' },
+      interrupt: { when: /› .*ready/, againAfterMs: 500 },
+      onEnd: (dir) => (events = recorded(join(dir, 'eksctl-events.log'))),
+    });
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.pidsAtInterrupt.length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.signal).map((e) => e.signal)).toEqual(['SIGINT']);
+    // Killed on the second Ctrl-C, long before the 10 s grace after the first.
+    expect(run.durationMs).toBeLessThan(8_000);
+    expect(run.leftover).toEqual([]);
+    for (const pid of run.pidsAtInterrupt) expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('an error finding (CoreDNS can never run) stops before eksctl with exit 1; --force runs it and heal says why', async () => {
