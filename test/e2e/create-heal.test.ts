@@ -82,10 +82,11 @@ describe.concurrent('safe-eksctl create: the weather of a real AWS', { timeout: 
   });
 
   it('the webhook sees the profile only after the first restart: the replacements miss Fargate, a second restart lands', async () => {
-    // eksctl sleeps 30 s after the last profile; a 250 s webhook delay (2.5 real seconds) outlasts it and the way from
-    // eksctl's end to safe-eksctl's first restart, while the second restart waits about 5 real seconds.
-    const run = await runScenario({ eksctlVersion: '0.207.0', faults: ['webhook-delay=250'], timeScale: 0.01 });
+    // eksctl sleeps 30 s after the last profile; a 300 s webhook delay (3 real seconds) outlasts that and the way from
+    // eksctl's end to safe-eksctl's first restart, and the next restart comes no sooner than 4 real seconds later.
+    const run = await runScenario({ eksctlVersion: '0.207.0', faults: ['webhook-delay=300'], timeScale: 0.01 });
     expectHealthy(run);
-    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 2 });
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2 });
+    expect(run.report?.coredns?.restarts).toBeGreaterThanOrEqual(2);
   });
 });
