@@ -1,4 +1,5 @@
-// The "eksctl create …" phase: eksctl's own lines under the task, every one of them with --verbose or in CI.
+// The "eksctl create …" phase: eksctl's own lines under the task, every one of them with --verbose or in CI (and
+// verbatim in --log-file).
 import type { ListrTask } from 'listr2';
 import { runEksctl, type EksctlRun, type Interrupt } from '../adapters/eksctl.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
@@ -19,6 +20,11 @@ export interface EksctlTaskOptions {
    * SIGKILL) and the phase fails with that error: a failure eksctl itself would only notice at its --timeout.
    */
   watch?: (signal: AbortSignal) => Promise<unknown>;
+}
+
+/** eksctl's line without its date (`2006-01-02 15:04:05 [ℹ]  …` → `15:04:05 [ℹ]  …`): the time is enough on screen. */
+export function eksctlDisplayLine(line: string): string {
+  return line.replace(/^\d{4}-\d{2}-\d{2} (?=\d{2}:\d{2}:\d{2} )/, '');
 }
 
 /** Lines eksctl marks as errors, else its last few: what the user needs to see when it fails. */
@@ -48,7 +54,7 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
           cwd,
           signal: AbortSignal.any([interrupt.signal, stopEksctl.signal]),
           forceSignal: interrupt.forceSignal,
-          onLine: (line) => (task.output = line),
+          onLine: (line) => (task.output = eksctlDisplayLine(line)),
           ...(logFile ? { logFile } : {}),
           ...(input !== undefined ? { input } : {}),
         });

@@ -2,7 +2,7 @@ import { Listr } from 'listr2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInterrupt } from '../../src/adapters/eksctl.js';
 import { ExitCode, SafeEksctlError } from '../../src/errors.js';
-import { eksctlTask } from '../../src/tasks/eksctl.js';
+import { eksctlDisplayLine, eksctlTask } from '../../src/tasks/eksctl.js';
 import { nodeOnlyPath, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs } from '../helpers/bin.js';
 import { quietLogger } from './listr-helpers.js';
 
@@ -60,5 +60,13 @@ describe('eksctlTask with a watch', () => {
     expect(error).toBeUndefined();
     expect(watchSignal?.aborted).toBe(true);
     expect(events.filter((e) => e.signal)).toEqual([]);
+  });
+});
+
+describe('eksctlDisplayLine', () => {
+  it("drops eksctl's date and keeps its time; other lines are left alone", () => {
+    expect(eksctlDisplayLine('2026-11-28 12:38:01 [✔]  EKS cluster "x" in "r" region is ready')).toBe('12:38:01 [✔]  EKS cluster "x" in "r" region is ready');
+    expect(eksctlDisplayLine('2 sequential tasks: { create cluster control plane "x", ')).toBe('2 sequential tasks: { create cluster control plane "x", ');
+    expect(eksctlDisplayLine('Error: cannot use --region when --config-file/-f is set')).toBe('Error: cannot use --region when --config-file/-f is set');
   });
 });
