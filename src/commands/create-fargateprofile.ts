@@ -9,9 +9,9 @@ import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
-import { optional, type ClusterDeps } from './check.js';
+import type { ClusterDeps } from './check.js';
 import { clusterSession, healTasks, withInterrupt } from './heal.js';
-import { parsePipelineOptions, type PipelineOptions } from './options.js';
+import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateFargateProfileOptions extends PipelineOptions {
   configFile: string;
@@ -30,20 +30,14 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 }
 
 export function parseCreateFargateProfileOptions(options: Record<string, unknown>): CreateFargateProfileOptions {
-  const eksctlArgs = (options['eksctlArgs'] as string[] | undefined) ?? [];
-  for (const arg of eksctlArgs) {
-    const flag = FLAGS_EKSCTL_REFUSES_WITH_F.find((f) => arg === f || arg.startsWith(`${f}=`));
-    if (flag) throw new UsageError(`${flag} cannot be used with -f: the config file says it`);
-  }
-  const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
   return {
     ...parsePipelineOptions(options),
-    configFile: text('configFile')!,
-    eksctlArgs,
-    ...optional('name', text('name')),
-    ...optional('eksctl', text('eksctl')),
-    ...optional('profile', text('profile')),
-    ...optional('logFile', text('logFile')),
+    configFile: String(options['configFile']),
+    eksctlArgs: eksctlArgsWithout(options, FLAGS_EKSCTL_REFUSES_WITH_F),
+    ...optionalText(options, 'name'),
+    ...optionalText(options, 'eksctl'),
+    ...optionalText(options, 'profile'),
+    ...optionalText(options, 'logFile'),
   };
 }
 
