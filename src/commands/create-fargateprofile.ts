@@ -2,15 +2,13 @@
 // same phases as create: wait for the new profiles, heal CoreDNS if it is stuck, and with --workloads every other owner
 // the new profiles stranded (a profile for `apps-*` strands every Pending pod there that was admitted before it).
 import { eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
-import { systemClock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
-import { phase, runPipeline } from '../tasks/pipeline.js';
+import { phase } from '../tasks/pipeline.js';
 import type { ClusterDeps } from './check.js';
-import { clusterSession, healTasks, withInterrupt } from './heal.js';
+import { runOnCluster } from './heal.js';
 import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateFargateProfileOptions extends PipelineOptions {
@@ -68,41 +66,30 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   const profiles = profilesToCreate(loaded, options.name);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   const { name: clusterName, region } = loaded.config.metadata;
-  const clock = deps.clock ?? systemClock;
-  const session = clusterSession(region, options.profile, deps);
-  const recorder = new RunRecorder(clusterName, () => clock.now());
-  return withInterrupt((interrupt) =>
-    runPipeline(
-      (timeline) => [
-        phase<object>(timeline, 'Preflight', {
-          title: 'Preflight',
-          task: async (_ctx, task) => {
-            const version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-            const cluster = await session.preflight(clusterName, interrupt.signal);
-            task.title = `Preflight: eksctl ${version ?? 'unknown'}, ${cluster}, ${profiles.length === 1 ? `profile ${profiles[0]}` : `${profiles.length} profiles`}`;
-          },
-          rendererOptions: { persistentOutput: true },
-        }),
-        phase(
-          timeline,
-          'eksctl create fargateprofile',
-          eksctlTask({
-            title: 'eksctl create fargateprofile',
-            binary,
-            args: eksctlCreateFargateProfileArgs(options, loaded),
-            env: io.env,
-            cwd: io.cwd,
-            interrupt,
-            verbose: options.verbose,
-            ...(options.logFile ? { logFile: options.logFile } : {}),
-            ...(loaded.path === undefined ? { input: loaded.text } : {}),
-          }),
-        ),
-        ...healTasks<object>(timeline, session, { ...options, clusterName, configProfiles: profiles }, recorder, clock, interrupt.signal),
-      ],
-      recorder,
-      {},
-      { io, output: options.output, verbose: options.verbose, clock, interruptSignal: interrupt.signal },
+  return runOnCluster({ clusterName, region, profile: options.profile, configProfiles: profiles }, options, io, deps, (timeline, session, interrupt) => [
+    phase<object>(timeline, 'Preflight', {
+      title: 'Preflight',
+      task: async (_ctx, task) => {
+        const version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
+        const cluster = await session.preflight(clusterName, interrupt.signal);
+        task.title = `Preflight: eksctl ${version ?? 'unknown'}, ${cluster}, ${profiles.length === 1 ? `profile ${profiles[0]}` : `${profiles.length} profiles`}`;
+      },
+      rendererOptions: { persistentOutput: true },
+    }),
+    phase(
+      timeline,
+      'eksctl create fargateprofile',
+      eksctlTask({
+        title: 'eksctl create fargateprofile',
+        binary,
+        args: eksctlCreateFargateProfileArgs(options, loaded),
+        env: io.env,
+        cwd: io.cwd,
+        interrupt,
+        verbose: options.verbose,
+        ...(options.logFile ? { logFile: options.logFile } : {}),
+        ...(loaded.path === undefined ? { input: loaded.text } : {}),
+      }),
     ),
-  );
+  ]);
 }

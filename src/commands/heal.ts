@@ -117,26 +117,43 @@ export function healTasks<Ctx>(
   });
 }
 
-export async function heal(options: HealOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
-  const region = await regionFor(options, io);
+/**
+ * A pipeline on a named cluster: the phases `before` builds (Preflight first), then phases 4–6, with Ctrl-C wired to
+ * the run and one recorder for the report.
+ */
+export function runOnCluster(
+  target: { clusterName: string; region: string; profile?: string | undefined; configProfiles: readonly string[] },
+  options: PipelineOptions,
+  io: Io,
+  deps: ClusterDeps,
+  before: (timeline: PhaseTimeline, session: ClusterSession, interrupt: Interrupt) => ListrTask<object>[],
+): Promise<number> {
   const clock = deps.clock ?? systemClock;
-  const session = clusterSession(region, options.profile, deps);
-  const recorder = new RunRecorder(options.cluster, () => clock.now());
+  const session = clusterSession(target.region, target.profile, deps);
+  const recorder = new RunRecorder(target.clusterName, () => clock.now());
   return withInterrupt((interrupt) =>
     runPipeline(
       (timeline) => [
-        phase<object>(timeline, 'Preflight', {
-          title: 'Preflight',
-          task: async (_ctx, task) => {
-            task.title = `Preflight: ${await session.preflight(options.cluster, interrupt.signal)}`;
-          },
-          rendererOptions: { persistentOutput: true },
-        }),
-        ...healTasks<object>(timeline, session, { ...options, clusterName: options.cluster, configProfiles: [] }, recorder, clock, interrupt.signal),
+        ...before(timeline, session, interrupt),
+        ...healTasks<object>(timeline, session, { ...options, clusterName: target.clusterName, configProfiles: target.configProfiles }, recorder, clock, interrupt.signal),
       ],
       recorder,
       {},
       { io, output: options.output, verbose: options.verbose, clock, interruptSignal: interrupt.signal },
     ),
   );
+}
+
+export async function heal(options: HealOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  const region = await regionFor(options, io);
+  const target = { clusterName: options.cluster, region, profile: options.profile, configProfiles: [] };
+  return runOnCluster(target, options, io, deps, (timeline, session, interrupt) => [
+    phase<object>(timeline, 'Preflight', {
+      title: 'Preflight',
+      task: async (_ctx, task) => {
+        task.title = `Preflight: ${await session.preflight(options.cluster, interrupt.signal)}`;
+      },
+      rendererOptions: { persistentOutput: true },
+    }),
+  ]);
 }
