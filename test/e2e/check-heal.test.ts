@@ -1,33 +1,20 @@
 // check and heal on a cluster plain eksctl 0.207.0 left with CoreDNS Pending (the bug report), through the built bin
 // against the simulator: check names the stuck pods and exits 1 without a single write; heal fixes it; check then
 // exits 0; a second heal restarts nothing and writes nothing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/commands/check.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { assertBuilt, EXAMPLES, removeTempDirs } from '../helpers/bin.js';
-import { plainEksctl, runSafeEksctl, scratchEnv, writes } from '../helpers/sim-workloads.js';
+import { EXAMPLES } from '../helpers/bin.js';
+import { plainEksctl, runSafeEksctl, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'fargate-demo';
 
-beforeAll(() => assertBuilt());
-afterAll(() => removeTempDirs());
-
-let sim: Simulator | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
+const simulator = simulatorPerTest();
 
 async function clusterLeftPendingByEksctl0207() {
-  const s = (sim = await startSimulator({ timeScale: 0.01, eksctlVersion: '0.207.0' }));
-  const scratch = scratchEnv(s);
-  cleanup = scratch.cleanup;
-  const eksctl = await plainEksctl(s, scratch.env, ['create', 'cluster', '-f', `${EXAMPLES}/bug-report.yaml`]);
+  const { s, env } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.207.0' });
+  const eksctl = await plainEksctl(s, env, ['create', 'cluster', '-f', `${EXAMPLES}/bug-report.yaml`]);
   expect(eksctl.exitCode, String(eksctl.stdout)).toBe(0);
-  return { s, env: scratch.env };
+  return { s, env };
 }
 
 describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {

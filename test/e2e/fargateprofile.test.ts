@@ -4,40 +4,26 @@
 // them is touched; --delete-stranded-pods deletes the reported ones.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatPlan } from '../../src/commands/plan.js';
 import { buildPlan } from '../../src/core/plan.js';
 import type { WorkloadRecord } from '../../src/report.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { createSimCluster, until } from '../adapters/sim-helpers.js';
-import { assertBuilt, removeTempDirs } from '../helpers/bin.js';
 import { config as inlineConfig } from '../helpers/examples.js';
 import { runScenario } from '../helpers/scenario.js';
-import { createStrandableWorkloads, podStates, runSafeEksctl, scratchEnv } from '../helpers/sim-workloads.js';
+import { createStrandableWorkloads, podStates, runSafeEksctl, simulatorPerTest } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'apps-cluster';
 
-beforeAll(() => assertBuilt());
-afterAll(() => removeTempDirs());
-
-let sim: Simulator | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  cleanup?.();
-  cleanup = undefined;
-});
+const simulator = simulatorPerTest();
 
 /** A cluster without profiles (CoreDNS Pending) and the strandable workloads in `apps`; the config adds two profiles. */
 async function clusterWithStrandedApps() {
-  const s = (sim = await startSimulator({ timeScale: 0.01, eksctlVersion: '0.230.0' }));
-  const scratch = scratchEnv(s);
-  cleanup = scratch.cleanup;
+  const { s, env } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.230.0' });
   createSimCluster(s, CLUSTER, '1.31');
   await until(s, 'cluster ACTIVE', () => s.world.describeCluster(CLUSTER).status === 'ACTIVE');
   await createStrandableWorkloads(s, CLUSTER);
-  const config = join(scratch.env['HOME']!, 'profiles.yaml');
+  const config = join(env['HOME']!, 'profiles.yaml');
   writeFileSync(
     config,
     [
@@ -52,7 +38,7 @@ async function clusterWithStrandedApps() {
       '',
     ].join('\n'),
   );
-  return { s, env: scratch.env, config };
+  return { s, env, config };
 }
 
 const run = (config: string, env: Record<string, string>, ...more: string[]) =>

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createEksToken } from '../../src/adapters/token.js';
 import type { RunReport } from '../../src/report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
-import type { Simulator } from '../../src/sim/index.js';
-import { BIN, nodeOnlyPath } from './bin.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { assertBuilt, BIN, nodeOnlyPath, removeTempDirs } from './bin.js';
 
 /** HOME, KUBECONFIG and AWS files of one test, so nothing reads or writes the user's. */
 export function scratchEnv(sim: Simulator): { env: Record<string, string>; cleanup(): void } {
@@ -25,6 +26,31 @@ export function scratchEnv(sim: Simulator): { env: Record<string, string>; clean
       ...sim.env,
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * For a suite of the built bin against the simulator: checks the build first, and closes each test's simulator and
+ * removes its scratch environment after the test, whatever it did.
+ */
+export function simulatorPerTest(): { start(options: SimulatorOptions): Promise<{ s: Simulator; env: Record<string, string> }> } {
+  let sim: Simulator | undefined;
+  let cleanup: (() => void) | undefined;
+  beforeAll(() => assertBuilt());
+  afterAll(() => removeTempDirs());
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+    cleanup?.();
+    cleanup = undefined;
+  });
+  return {
+    async start(options) {
+      const s = (sim = await startSimulator(options));
+      const scratch = scratchEnv(s);
+      cleanup = scratch.cleanup;
+      return { s, env: scratch.env };
+    },
   };
 }
 
