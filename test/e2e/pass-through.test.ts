@@ -1,23 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  binDir,
-  nodeOnlyPath,
-  RECORDING_EKSCTL,
-  recorded,
-  recordingDir,
-  runBin,
-  removeTempDirs,
-} from '../helpers/bin.js';
+import { assertBuilt, pathWithRecordingEksctl, RECORDING_EKSCTL, recorded, recordingDir, recordingEnv, runBin, removeTempDirs } from '../helpers/bin.js';
 
 beforeAll(assertBuilt);
 afterAll(removeTempDirs);
-
-function recordingEnv(extra: Record<string, string> = {}) {
-  const { dir, log } = recordingDir();
-  return { dir, log, env: { SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log, ...extra } };
-}
 
 /** Starts the bin with a waiting stand-in, sends `signal` to the bin alone once eksctl is ready. */
 async function interruptBin(signal: NodeJS.Signals, extra: Record<string, string> = {}) {
@@ -97,8 +83,7 @@ describe('pass-through to eksctl', () => {
   it('finds eksctl through $SAFE_EKSCTL_EKSCTL and on PATH', async () => {
     const { log } = recordingDir();
     await runBin(['get', 'nodegroup'], { env: { SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log } });
-    const path = `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`;
-    await runBin(['get', 'addon'], { env: { PATH: path, RECORDING_EKSCTL_LOG: log } });
+    await runBin(['get', 'addon'], { env: { PATH: pathWithRecordingEksctl(), RECORDING_EKSCTL_LOG: log } });
     expect(recorded(log).map((event) => event.argv)).toEqual([['get', 'nodegroup'], ['get', 'addon']]);
   });
 

@@ -1,28 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  binDir,
-  EXAMPLES,
-  nodeOnlyPath,
-  RECORDING_EKSCTL,
-  recorded,
-  recordingDir,
-  runBin,
-  removeTempDirs,
-} from '../helpers/bin.js';
+import { assertBuilt, EXAMPLES, pathWithRecordingEksctl, RECORDING_EKSCTL, recorded, recordingDir, recordingEnv, runBin, removeTempDirs } from '../helpers/bin.js';
 
 const BUG_REPORT = join(EXAMPLES, 'bug-report.yaml');
 
 beforeAll(assertBuilt);
 afterAll(removeTempDirs);
-
-/** A recording eksctl reachable through $SAFE_EKSCTL_EKSCTL, so plan would ask it for its version. */
-function withRecordingEksctl(extra: Record<string, string> = {}) {
-  const { dir, log } = recordingDir();
-  return { dir, log, env: { SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log, ...extra } };
-}
 
 describe('safe-eksctl plan', () => {
   it('prints steps and findings as text and exits 0 when the cluster can come up', async () => {
@@ -65,7 +49,7 @@ describe('safe-eksctl plan', () => {
   });
 
   it('asks the eksctl binary for its version when none is given', async () => {
-    const { log, env } = withRecordingEksctl({ RECORDING_EKSCTL_VERSION: '0.230.0' });
+    const { log, env } = recordingEnv({ RECORDING_EKSCTL_VERSION: '0.230.0' });
     const result = await runBin(['plan', '-f', BUG_REPORT, '-o', 'json'], { env });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(String(result.stdout))).toMatchObject({ eksctlVersion: '0.230.0', coredns: { eksctlHandles: true } });
@@ -74,7 +58,7 @@ describe('safe-eksctl plan', () => {
 
   it('finds eksctl on PATH and through --eksctl', async () => {
     const { log } = recordingDir();
-    const env = { PATH: `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`, RECORDING_EKSCTL_LOG: log };
+    const env = { PATH: pathWithRecordingEksctl(), RECORDING_EKSCTL_LOG: log };
     const onPath = await runBin(['plan', '-f', BUG_REPORT, '-o', 'json'], { env });
     expect(JSON.parse(String(onPath.stdout))).toMatchObject({ eksctlVersion: '0.207.0' });
     const flagged = await runBin(['plan', '-f', BUG_REPORT, '--eksctl', RECORDING_EKSCTL, '-o', 'json'], {
@@ -138,7 +122,7 @@ describe('safe-eksctl plan with bad input exits 2 in one line and never starts e
     ['a bad --eksctl-version', () => ({ cwd: bad('c.yaml', head), args: ['-f', 'c.yaml', '--eksctl-version', 'new'] }), '--eksctl-version: not a version: new (e.g. 0.207.0)'],
   ])('%s', async (_name, setup, message) => {
     const { cwd, args } = setup();
-    const { log, env } = withRecordingEksctl();
+    const { log, env } = recordingEnv();
     const result = await runBin(['plan', ...args], { cwd, env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`safe-eksctl: ${message}\n`);
@@ -147,7 +131,7 @@ describe('safe-eksctl plan with bad input exits 2 in one line and never starts e
   });
 
   it('-f without a value', async () => {
-    const { log, env } = withRecordingEksctl();
+    const { log, env } = recordingEnv();
     const result = await runBin(['plan', '-f'], { env });
     expect(result.exitCode).toBe(2);
     expect(String(result.stderr).split('\n')[0]).toBe("safe-eksctl: option '-f, --config-file <file>' argument missing");

@@ -34,6 +34,12 @@ export function recordingDir(): { dir: string; log: string } {
   return { dir, log: join(dir, 'eksctl.log') };
 }
 
+/** A fresh recording directory and an env whose $SAFE_EKSCTL_EKSCTL is the stand-in eksctl, recording into it. */
+export function recordingEnv(extra: Record<string, string> = {}): { dir: string; log: string; env: Record<string, string> } {
+  const { dir, log } = recordingDir();
+  return { dir, log, env: { SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log, ...extra } };
+}
+
 export interface Recorded {
   argv?: string[];
   cwd?: string;
@@ -63,6 +69,11 @@ let nodeOnly: string | undefined;
 export function nodeOnlyPath(): string {
   nodeOnly ??= binDir('node', process.execPath);
   return nodeOnly;
+}
+
+/** A PATH with node and the stand-in eksctl as `eksctl`, nothing else. */
+export function pathWithRecordingEksctl(): string {
+  return `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`;
 }
 
 /** Runs the bin with a PATH that holds no eksctl, unless the test's env says otherwise. */
