@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { FargateProfileView, PodInfo } from '../../src/core/pods.js';
 import { findStrandedPods, planStrandedOwners, replicaSetKey, replicaSetsToResolve, type OwnerRef } from '../../src/core/workloads.js';
+import { unscheduledPod } from '../helpers/pods.js';
 
 const apps: FargateProfileView = { name: 'fp-apps', selectors: [{ namespace: 'apps-*' }] };
 const labelled: FargateProfileView = { name: 'fp-a-labelled', selectors: [{ namespace: 'apps-web', labels: { tier: 'front' } }] };
 
 function pod(name: string, extra: Partial<PodInfo> = {}): PodInfo {
-  return {
-    namespace: 'apps-web',
-    name,
-    labels: {},
-    annotations: {},
-    schedulerName: 'default-scheduler',
-    phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/0 nodes are available' }],
-    creationTimestamp: 0,
-    ownerReferences: [],
-    ...extra,
-  };
+  return unscheduledPod(name, { namespace: 'apps-web', ...extra });
 }
 
 describe('findStrandedPods', () => {

@@ -6,6 +6,7 @@ import type { FargateProfileView, PodInfo } from '../../src/core/pods.js';
 import { ExitCode } from '../../src/errors.js';
 import type { WorkloadRecord } from '../../src/report.js';
 import { healWorkloads, healWorkloadsTask, HEAL_WORKLOADS_TITLE, WorkloadHealError, type HealWorkloadsOptions } from '../../src/tasks/workloads.js';
+import { unscheduledPod } from '../helpers/pods.js';
 import { quietLogger } from './listr-helpers.js';
 
 const T0 = Date.parse('2026-11-28T12:00:00Z');
@@ -149,17 +150,7 @@ class FakeCluster implements ClusterKubeApi {
 }
 
 function basePod(name: string): PodInfo {
-  return {
-    namespace: 'apps',
-    name,
-    labels: {},
-    annotations: {},
-    schedulerName: 'default-scheduler',
-    phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/0 nodes are available' }],
-    creationTimestamp: Date.now(),
-    ownerReferences: [],
-  };
+  return unscheduledPod(name, { creationTimestamp: Date.now() });
 }
 
 function options(extra: Partial<HealWorkloadsOptions> = {}): HealWorkloadsOptions {
