@@ -8,13 +8,10 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { Pod } from '../../src/sim/kube/types.js';
+import { hasCommand } from '../helpers/commands.js';
 import { startTestBed, type TestBed } from './kube-helpers.js';
 
-async function has(tool: string): Promise<boolean> {
-  return execa(tool, ['version', '--client'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-}
-const kubectlInstalled = await has('kubectl');
-if (!kubectlInstalled) console.warn('kube-kubectl.test.ts: skipped, kubectl is not installed');
+const kubectlInstalled = hasCommand('kubectl');
 
 describe.skipIf(!kubectlInstalled)('kubectl against the simulated API server', () => {
   let bed: TestBed;
@@ -101,8 +98,7 @@ describe.skipIf(!kubectlInstalled)('kubectl against the simulated API server', (
   });
 });
 
-const awsInstalled = await execa('aws', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-if (!awsInstalled) console.warn('kube-kubectl.test.ts: AWS CLI token test skipped, aws is not installed');
+const awsInstalled = hasCommand('aws');
 
 describe.skipIf(!awsInstalled)('tokens minted by `aws eks get-token`', () => {
   it('are verified against the cluster they name', async () => {
