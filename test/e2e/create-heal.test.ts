@@ -157,7 +157,7 @@ describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs 
     expectNoSecrets(run);
   });
 
-  it('a profile ends CREATE_FAILED while the early heal runs: exit 3, the heal stopped, nothing left running', async () => {
+  it('a profile ends CREATE_FAILED after the early restart: exit 3, the restart reported, nothing left running', async () => {
     const run = await runScenario({ mode: 'demo', config: CAPTURING_FIRST_WITH_NODEGROUP, eksctlVersion: '0.207.0', faults: ['profile-create-failed=fp-default'] });
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.report).toMatchObject({ ok: false, exitCode: 3 });
