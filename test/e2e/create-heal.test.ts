@@ -166,4 +166,21 @@ describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs 
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);
   });
+
+  it('Ctrl-C while the early heal follows CoreDNS: exit 130, eksctl and the heal stopped, nothing left running', async () => {
+    // Fargate pods take 600 s here, so the heal that restarted CoreDNS right after fp-kube-system turned ACTIVE is still
+    // waiting for them when eksctl reports fp-default, 120 s later.
+    const run = await runScenario({
+      mode: 'demo',
+      config: CAPTURING_FIRST_WITH_NODEGROUP,
+      eksctlVersion: '0.207.0',
+      faults: ['fargate-start=600'],
+      args: ['--verbose'],
+      interrupt: { when: /created Fargate profile "fp-default"/ },
+    });
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 130 });
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 1, ready: 0, healedDuringEksctl: true });
+    expect(run.leftover).toEqual([]);
+  });
 });
