@@ -195,8 +195,9 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
                 throw error;
               } finally {
                 stop.abort();
+                await early?.settled();
                 // Recorded now in case eksctl failed: the report then still says what was done to CoreDNS.
-                if ((await early?.settled())?.kind !== 'not-started' && healState.looked) recorder.coredns = { ...healState.record };
+                if (healState.looked) recorder.coredns = { ...healState.record };
               }
             },
           }),
