@@ -103,9 +103,10 @@ function s(/** @type {number | undefined} */ seconds) {
 function table(r) {
   const lines = [`safe-eksctl benchmarks (simulator, time scale ${r.timeScale}, node ${r.node}, ${r.cpus} CPUs, load ${r.loadAverageAtStart[0]})`, ''];
   lines.push('Heal latency: simulated seconds from the capturing profile visible to the webhook to the healing restart');
-  lines.push(row(['case', 'eksctl', 'eksctl alone', 'with safe-eksctl', 'restart by']));
+  lines.push(row(['case', 'eksctl', 'eksctl alone', 'with safe-eksctl', 'restart by', 'before eksctl exit']));
   for (const c of r.cases) {
-    lines.push(row([c.config, c.eksctlVersion, s(c.eksctl.healLatencyS), s(c.safeEksctl.healLatencyS), c.safeEksctl.restartBy ?? '-']));
+    const early = c.safeEksctl.restartBy === 'safe-eksctl' && c.safeEksctl.own?.restartBeforeEksctlExitS > 0 ? s(c.safeEksctl.own.restartBeforeEksctlExitS) : '-';
+    lines.push(row([c.config, c.eksctlVersion, s(c.eksctl.healLatencyS), s(c.safeEksctl.healLatencyS), c.safeEksctl.restartBy ?? '-', early]));
   }
   lines.push(`  safe-eksctl (cases eksctl misses) ${s(r.healLatency.safeEksctlS)} vs eksctl's own step ${s(r.healLatency.eksctlOwnStepS)}: ratio ${r.healLatency.ratioSafeToEksctl ?? '-'}`);
   lines.push('');

@@ -24,7 +24,7 @@ export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
  *   restartBy: string | undefined,
  *   restarts: number,
  *   describeProfileCalls: number,
- *   own: { beforeEksctlS: number, eksctlS: number, eksctlExitToRestartS: number } | undefined,
+ *   own: { beforeEksctlS: number, eksctlS: number, eksctlExitToRestartS: number, restartBeforeEksctlExitS: number } | undefined,
  *   floorS: number,
  *   profiles: number,
  *   fargateProfileSeconds: number,
@@ -110,7 +110,8 @@ function quietIo(/** @type {NodeJS.ProcessEnv} */ env, /** @type {string} */ cwd
 
 /**
  * safe-eksctl's own time on the way to healthy DNS: its phases before eksctl starts, plus the time from eksctl's
- * exit to its restart (when it restarted). Everything else is eksctl, EKS and Fargate.
+ * exit to its restart (when it restarted after eksctl). Everything else is eksctl, EKS and Fargate. A restart made
+ * while eksctl still ran costs nothing here; how long before eksctl's exit it came is kept beside.
  * @param {string} report the JSON report
  * @param {number} startedAt @param {{ at: number, by: string } | undefined} healing
  */
@@ -121,6 +122,13 @@ function ownTime(report, startedAt, healing) {
   if (index === -1) return undefined;
   const beforeMs = phases.slice(0, index).reduce((sum, p) => sum + p.durationMs, 0);
   const eksctlExitAt = startedAt + beforeMs + (phases[index]?.durationMs ?? 0);
-  const afterMs = healing?.by === 'safe-eksctl' ? Math.max(0, healing.at - eksctlExitAt) : 0;
-  return { beforeEksctlS: beforeMs / 1000, eksctlS: (phases[index]?.durationMs ?? 0) / 1000, eksctlExitToRestartS: afterMs / 1000 };
+  const ours = healing?.by === 'safe-eksctl';
+  const afterMs = ours ? Math.max(0, healing.at - eksctlExitAt) : 0;
+  const beforeExitMs = ours ? Math.max(0, eksctlExitAt - healing.at) : 0;
+  return {
+    beforeEksctlS: beforeMs / 1000,
+    eksctlS: (phases[index]?.durationMs ?? 0) / 1000,
+    eksctlExitToRestartS: afterMs / 1000,
+    restartBeforeEksctlExitS: beforeExitMs / 1000,
+  };
 }

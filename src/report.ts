@@ -29,6 +29,11 @@ export interface CoreDnsRecord {
   restarts: number;
   /** Whether the `eks.amazonaws.com/compute-type: ec2` template annotation was removed. */
   annotationRemoved: boolean;
+  /**
+   * True when the first restart was made while eksctl was still running (its profile ACTIVE, eksctl in its 30 s sleep
+   * or its nodegroups); absent when every restart came after eksctl, or none was made. `restarts` counts both.
+   */
+  healedDuringEksctl?: boolean;
 }
 
 /** One owner of pods a Fargate profile stranded (`--workloads`), and what was done about it. */
@@ -159,7 +164,7 @@ export function formatSummary(report: RunReport): string {
         ? c.stuckBefore === 0
           ? 'not restarted (nothing was stuck)'
           : 'not restarted'
-        : `restarted ${c.restarts === 1 ? 'once' : `${c.restarts} times`}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
+        : `restarted ${restartCount(c)}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
     lines.push(`CoreDNS: ${c.ready}/${c.desired} ready; ${c.stuckBefore} stuck before; ${action}`);
   }
   if (report.workloads) {
@@ -170,6 +175,13 @@ export function formatSummary(report: RunReport): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** "once", "3 times", with when the first restart came if it was while eksctl ran. */
+export function restartCount(c: Pick<CoreDnsRecord, 'restarts' | 'healedDuringEksctl'>): string {
+  const count = c.restarts === 1 ? 'once' : `${c.restarts} times`;
+  if (!c.healedDuringEksctl) return count;
+  return c.restarts === 1 ? `${count} while eksctl ran` : `${count}, the first while eksctl ran`;
 }
 
 /** 850ms, 42s, 3m05s, 1h02m. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SafeEksctlError } from '../src/errors.js';
-import { formatDuration, formatJsonReport, formatSummary, RunRecorder } from '../src/report.js';
+import { buildReport, formatDuration, formatJsonReport, formatSummary, restartCount, RunRecorder } from '../src/report.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -70,5 +70,14 @@ describe('formats', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('says when the first restart came while eksctl still ran', () => {
+    expect(restartCount({ restarts: 1 })).toBe('once');
+    expect(restartCount({ restarts: 1, healedDuringEksctl: true })).toBe('once while eksctl ran');
+    expect(restartCount({ restarts: 3, healedDuringEksctl: true })).toBe('3 times, the first while eksctl ran');
+    const during = buildReport({ ...report, coredns: { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false, healedDuringEksctl: true } });
+    expect(formatSummary(during)).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once while eksctl ran\n');
+    expect(JSON.parse(formatJsonReport(during)).coredns).toMatchObject({ restarts: 1, healedDuringEksctl: true });
   });
 });

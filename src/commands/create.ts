@@ -5,7 +5,7 @@ import { createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksct
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
-import { buildPlan, planExitCode } from '../core/plan.js';
+import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -77,13 +77,16 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const loaded = await loadClusterConfig(options.configFile, io);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
-  const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks }, { watchForFailedProfiles }, { ProfileWaitError }] = await Promise.all([
-    import('../adapters/eks.js'),
-    import('../adapters/sts.js'),
-    import('../tasks/cluster-health.js'),
-    import('../tasks/profile-watch.js'),
-    import('../tasks/wait-profiles.js'),
-  ]);
+  const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks, eksKubeConnector }, { watchForFailedProfiles }, { ProfileWaitError }, { newHealState }, { EarlyCoreDnsHeal }] =
+    await Promise.all([
+      import('../adapters/eks.js'),
+      import('../adapters/sts.js'),
+      import('../tasks/cluster-health.js'),
+      import('../tasks/profile-watch.js'),
+      import('../tasks/wait-profiles.js'),
+      import('../tasks/heal-coredns.js'),
+      import('../tasks/early-heal.js'),
+    ]);
   const { config } = loaded;
   const clusterName = config.metadata.name;
   const region = config.metadata.region;
@@ -99,7 +102,32 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
     ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
   });
   let credentials: Awaited<ReturnType<typeof checkAwsAccess>>['credentials'] | undefined;
+  const checkedCredentials = async () => {
+    if (!credentials) throw new Error('credentials were not checked');
+    return credentials();
+  };
   let version: string | undefined;
+  let plan: Plan | undefined;
+  // One heal of CoreDNS in two parts, the one while eksctl runs and the phase after it, counting as one.
+  const healState = newHealState();
+  const connectEks = eksKubeConnector({ eks, clusterName, region, credentials: checkedCredentials, clock, signal: interrupt.signal });
+  /**
+   * Only where eksctl's own CoreDNS step will not run (it patches and waits itself; a restart from us would fight
+   * it), and only with a known eksctl: an unknown one may be new enough to handle the selector after all.
+   */
+  const earlyHealFor = (signal: AbortSignal, note: (line: string) => void) => {
+    const coredns = plan?.coredns;
+    if (!options.heal || !coredns || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
+    return new EarlyCoreDnsHeal({
+      capturedBy: coredns.capturedBy,
+      connect: (s) => connectEks(s),
+      state: healState,
+      clock,
+      signal,
+      timeoutMs: options.corednsTimeoutMs,
+      onStatus: note,
+    });
+  };
   try {
     return await runPipeline(
       (timeline) => [
@@ -107,7 +135,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           title: 'Config and plan',
           task: async (_ctx, task) => {
             version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-            const plan = buildPlan(config, version, { configFile: loaded.displayName });
+            plan = buildPlan(config, version, { configFile: loaded.displayName });
             for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
             if (planExitCode(plan) !== 0 && !options.force) {
               const reasons = plan.findings.filter((f) => f.level === 'error').map((f) => f.message);
@@ -150,24 +178,37 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
             ...(loaded.path === undefined ? { input: loaded.text } : {}),
-            // eksctl waits its whole --timeout on a CREATE_FAILED profile; stop it as soon as one shows up.
-            watch: (signal) =>
-              watchForFailedProfiles(eks, clusterName, { clock, signal, delays: pollDelays({ maxIntervalMs: options.pollIntervalMs }) }).catch(
-                (error: unknown) => {
-                  if (error instanceof ProfileWaitError) recorder.profile(error.profile);
-                  throw error;
-                },
-              ),
+            // eksctl waits its whole --timeout on a CREATE_FAILED profile; stop it as soon as one shows up. The same
+            // looks start the CoreDNS heal once the profile that captures it is ACTIVE.
+            watch: async (signal, note) => {
+              const stop = new AbortController();
+              const early = earlyHealFor(AbortSignal.any([signal, stop.signal]), note);
+              try {
+                await watchForFailedProfiles(eks, clusterName, {
+                  clock,
+                  signal,
+                  delays: pollDelays({ maxIntervalMs: options.pollIntervalMs }),
+                  ...(early ? { onActive: (profile) => early.profileActive(profile) } : {}),
+                });
+              } catch (error) {
+                if (error instanceof ProfileWaitError) recorder.profile(error.profile);
+                throw error;
+              } finally {
+                stop.abort();
+                await early?.settled();
+                // Recorded now in case eksctl failed: the report then still says what was done to CoreDNS.
+                if (healState.looked) recorder.coredns = { ...healState.record };
+              }
+            },
           }),
         ),
         ...clusterHealthTasks<object>(timeline, {
           eks,
           clusterName,
           region,
-          credentials: async () => {
-            if (!credentials) throw new Error('credentials were not checked');
-            return credentials();
-          },
+          credentials: checkedCredentials,
+          healState,
+          connectEks,
           configProfiles: (config.fargateProfiles ?? []).map((p) => p.name),
           recorder,
           clock,

@@ -6,7 +6,8 @@
 //   EKSCTL_COREDNS_STEP_FAILS   error    eksctl thinks a selector takes CoreDNS but none does: eksctl waits its
 //                                        whole --timeout for CoreDNS on Fargate, then fails before the nodegroups.
 //   COREDNS_STRANDED_BY_EKSCTL  warning  a profile captures CoreDNS but eksctl does not see it: eksctl leaves the
-//                                        pods Pending; safe-eksctl restarts them once the profiles are ACTIVE.
+//                                        pods Pending; safe-eksctl restarts them once that profile is ACTIVE,
+//                                        while eksctl still runs.
 //   EC2_ANNOTATION              warning  Kubernetes ≤1.28: CoreDNS carries compute-type: ec2, which Fargate skips;
 //                                        safe-eksctl removes it before the restart (only when a profile captures it).
 //   OLD_EKSCTL                  warning  eksctl <0.208.0 ignores a kube-system selector labelled
@@ -51,7 +52,7 @@ export function buildPlan(
     coredns,
     capturedNamespaces: [...new Set(profiles.flatMap((profile) => profile.selectors.map((s) => s.namespace)))],
     findings: findingsFor(config, version, coredns),
-    steps: stepsFor(config, coredns, configFile),
+    steps: stepsFor(config, coredns, configFile, version !== undefined),
   };
 }
 
@@ -115,7 +116,7 @@ function findingsFor(config: ClusterConfig, version: string | undefined, coredns
       'warning',
       'COREDNS_STRANDED_BY_EKSCTL',
       `profile "${capturedBy}" captures CoreDNS but eksctl does not recognise its selector: plain eksctl leaves ` +
-        'CoreDNS Pending forever; safe-eksctl restarts it once every profile is ACTIVE',
+        `CoreDNS Pending forever; safe-eksctl restarts it ${version === undefined ? 'once the profiles are ACTIVE' : 'as soon as that profile is ACTIVE, while eksctl still runs'}`,
     );
   }
   if (capturedBy === null && coredns.ec2Nodes) {
@@ -141,7 +142,9 @@ function findingsFor(config: ClusterConfig, version: string | undefined, coredns
   return findings;
 }
 
-function stepsFor(config: ClusterConfig, coredns: CoreDnsAnalysis, configFile: string): string[] {
+/** `knownEksctl`: create heals CoreDNS during eksctl only when it knows eksctl's rules (an unknown one may handle it). */
+function stepsFor(config: ClusterConfig, coredns: CoreDnsAnalysis, configFile: string, knownEksctl: boolean): string[] {
+  const early = knownEksctl ? ' (from the moment it is ACTIVE, while eksctl still runs)' : '';
   const profiles = config.fargateProfiles ?? [];
   const { name, region } = config.metadata;
   const steps = [
@@ -160,13 +163,13 @@ function stepsFor(config: ClusterConfig, coredns: CoreDnsAnalysis, configFile: s
     steps.push(`check that CoreDNS runs on Fargate (profile "${coredns.capturedBy}"); heal it if it is still Pending`);
   } else if (coredns.ec2Nodes) {
     steps.push(
-      `check CoreDNS: restart pods still Pending so profile "${coredns.capturedBy}" schedules them on Fargate; ` +
+      `check CoreDNS: restart pods still Pending so profile "${coredns.capturedBy}" schedules them on Fargate${early}; ` +
         'wait until it is Ready',
     );
   } else {
     const annotation = coredns.ec2Annotation ? 'remove the compute-type: ec2 annotation and ' : '';
     steps.push(
-      `heal CoreDNS: ${annotation}restart the deployment so profile "${coredns.capturedBy}" schedules it on Fargate`,
+      `heal CoreDNS: ${annotation}restart the deployment so profile "${coredns.capturedBy}" schedules it on Fargate${early}`,
     );
     steps.push('wait until CoreDNS is Ready');
   }

@@ -7,7 +7,7 @@ import { createEksKubeApi, createKubeconfigKubeApi, type ClusterKubeApi } from '
 import type { Clock } from '../core/backoff.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
-import { HEAL_COREDNS_TITLE, healCoreDnsTask } from './heal-coredns.js';
+import { HEAL_COREDNS_TITLE, healCoreDnsTask, type HealState } from './heal-coredns.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
 import { retrying, WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
 import { HEAL_WORKLOADS_TITLE, healWorkloadsTask } from './workloads.js';
@@ -33,12 +33,33 @@ export interface ClusterHealthOptions {
   /** Reach Kubernetes through a kubeconfig instead of DescribeCluster + an in-process token. */
   kubeconfig?: string;
   context?: string;
+  /** What a heal while eksctl ran did: the heal phase counts on from it. */
+  healState?: HealState;
+  /** The DescribeCluster connection, shared with that heal; one of its own otherwise. */
+  connectEks?: EksKubeConnector;
+}
+
+/** Connects once through DescribeCluster's endpoint and CA; a failed attempt (or an aborted one) is tried afresh. */
+export type EksKubeConnector = (signal?: AbortSignal) => Promise<ClusterKubeApi>;
+
+export function eksKubeConnector(
+  options: Pick<ClusterHealthOptions, 'eks' | 'clusterName' | 'region' | 'credentials' | 'clock' | 'signal'>,
+): EksKubeConnector {
+  let kube: Promise<ClusterKubeApi> | undefined;
+  return (signal = options.signal) => {
+    kube ??= connectEks(options, signal).catch((error: unknown) => {
+      kube = undefined;
+      throw error;
+    });
+    return kube;
+  };
 }
 
 export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: ClusterHealthOptions): ListrTask<Ctx>[] {
   const { eks, clusterName, recorder, clock, signal } = options;
   const active: FargateProfileView[] = [];
   let kube: Promise<ClusterKubeApi> | undefined;
+  const viaEks = options.connectEks ?? eksKubeConnector(options);
   return [
     phase(
       timeline,
@@ -57,11 +78,12 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
     ),
     phase(timeline, HEAL_COREDNS_TITLE, {
       ...healCoreDnsTask<Ctx>({
-        connect: () => (kube ??= connectKube(options)),
+        connect: () => (kube ??= connectKube(options, viaEks)),
         profiles: () => active,
         clock,
         signal,
         timeoutMs: options.corednsTimeoutMs,
+        ...(options.healState ? { state: options.healState } : {}),
         onResult: (record) => (recorder.coredns = record),
       }),
       skip: () => (options.heal ? false : '--no-heal: CoreDNS was left as it is'),
@@ -70,7 +92,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
       ? [
           phase(timeline, HEAL_WORKLOADS_TITLE, {
             ...healWorkloadsTask<Ctx>({
-              connect: () => (kube ??= connectKube(options)),
+              connect: () => (kube ??= connectKube(options, viaEks)),
               profiles: () => active,
               deleteStrandedPods: options.deleteStrandedPods === true,
               clock,
@@ -86,15 +108,22 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
   ];
 }
 
-async function connectKube(options: ClusterHealthOptions): Promise<ClusterKubeApi> {
+async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector): Promise<ClusterKubeApi> {
   if (options.kubeconfig || options.context) {
     return createKubeconfigKubeApi({
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.context ? { context: options.context } : {}),
     });
   }
+  return viaEks();
+}
+
+async function connectEks(
+  options: Pick<ClusterHealthOptions, 'eks' | 'clusterName' | 'region' | 'credentials' | 'clock'>,
+  signal: AbortSignal,
+): Promise<ClusterKubeApi> {
   // Like the profile list, one DescribeCluster must not fail the heal on a single 429 or 5xx.
-  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
+  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, signal), options.clock, signal);
   return createEksKubeApi({
     clusterName: options.clusterName,
     region: options.region,

@@ -18,8 +18,9 @@ export interface EksctlTaskOptions {
   /**
    * Runs beside eksctl until eksctl ends (then `signal` aborts). When it rejects first, eksctl is stopped (SIGINT, then
    * SIGKILL) and the phase fails with that error: a failure eksctl itself would only notice at its --timeout.
+   * `note` puts one line of its own beside the task's title (the last note wins), where eksctl's lines do not push it away.
    */
-  watch?: (signal: AbortSignal) => Promise<unknown>;
+  watch?: (signal: AbortSignal, note: (line: string) => void) => Promise<unknown>;
 }
 
 /** eksctl's line without its date (`2006-01-02 15:04:05 [ℹ]  …` → `15:04:05 [ℹ]  …`): the time is enough on screen. */
@@ -41,7 +42,12 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
       const eksctlEnded = new AbortController();
       const stopEksctl = new AbortController();
       let watchFailure: { error: unknown } | undefined;
-      const watching = watch?.(AbortSignal.any([eksctlEnded.signal, interrupt.signal])).catch((error: unknown) => {
+      let noted: string | undefined;
+      const note = (line: string) => {
+        noted = line;
+        task.title = `${title} — ${line}`;
+      };
+      const watching = watch?.(AbortSignal.any([eksctlEnded.signal, interrupt.signal]), note).catch((error: unknown) => {
         if (eksctlEnded.signal.aborted || interrupt.signal.aborted) return;
         watchFailure = { error };
         task.output = `stopping eksctl: ${error instanceof Error ? error.message : String(error)}`;
@@ -75,7 +81,7 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
           ExitCode.eksctl,
         );
       }
-      task.title = `${title}: done`;
+      task.title = `${title}: done${noted ? `; ${noted}` : ''}`;
     },
     rendererOptions: { outputBar: verbose ? Infinity : 5, persistentOutput: verbose },
   };

@@ -10,7 +10,7 @@ import {
 } from '../core/pods.js';
 import { KubeApiError, type DeploymentInfo, type KubeApi, type NodeInfo } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
-import { formatDuration, plural, type CoreDnsRecord } from '../report.js';
+import { formatDuration, plural, restartCount, type CoreDnsRecord } from '../report.js';
 
 export const DEFAULT_COREDNS_TIMEOUT_MS = 10 * 60_000;
 export const COREDNS_NAMESPACE = 'kube-system';
@@ -38,8 +38,13 @@ export interface HealOptions {
   fargateStartMs?: number;
   /** Pauses between checks; defaults to pollDelays(). */
   delays?: Iterator<number>;
-  /** Least time between two restarts; defaults to restartDelays(). */
+  /** Least time between two restarts; defaults to restartDelays(). Ignored when `state` is given (it has its own). */
   restartBackoff?: Iterator<number>;
+  /**
+   * What an earlier heal of the same CoreDNS did (the one while eksctl runs): this heal goes on from there, with its
+   * counts, its restart backoff and the pods that existed at its last restart, and leaves its own work in it too.
+   */
+  state?: HealState;
   namespace?: string;
   deployment?: string;
   labelSelector?: string;
@@ -51,6 +56,27 @@ export interface HealResult extends CoreDnsRecord {
   found: boolean;
   /** The pods as last classified. */
   pods: ClassifiedPod[];
+}
+
+/** A heal's memory, shared by the heal during eksctl and the one after it so the two count and pace as one. */
+export interface HealState {
+  record: CoreDnsRecord;
+  /** stuckBefore is taken from the first look only. */
+  looked: boolean;
+  /** Pods that existed at the last restart: only pods created after it tell whether the webhook saw the profile. */
+  podsAtRestart: Set<string> | undefined;
+  nextRestartAt: number;
+  restartBackoff: Iterator<number>;
+}
+
+export function newHealState(restartBackoff: Iterator<number> = restartDelays()): HealState {
+  return {
+    record: { desired: 0, ready: 0, stuckBefore: 0, restarts: 0, annotationRemoved: false },
+    looked: false,
+    podsAtRestart: undefined,
+    nextRestartAt: 0,
+    restartBackoff,
+  };
 }
 
 /** CoreDNS will not be Ready (exit 4), with what was done for the report. */
@@ -74,7 +100,8 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
     timeoutMs = DEFAULT_COREDNS_TIMEOUT_MS,
     fargateStartMs,
     delays = pollDelays(),
-    restartBackoff = restartDelays(),
+    restartBackoff,
+    state = newHealState(restartBackoff),
     namespace = COREDNS_NAMESPACE,
     deployment: deploymentName = COREDNS_DEPLOYMENT,
     labelSelector = COREDNS_SELECTOR,
@@ -82,13 +109,9 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
   } = options;
   const start = clock.now();
   const deadline = start + timeoutMs;
-  const record: CoreDnsRecord = { desired: 0, ready: 0, stuckBefore: 0, restarts: 0, annotationRemoved: false };
-  let first = true;
+  const { record } = state;
   let nodes: NodeInfo[] | undefined;
   let classified: ClassifiedPod[] = [];
-  /** Pods that existed at the last restart: only pods created after it tell whether the webhook saw the profile. */
-  let podsAtRestart: Set<string> | undefined;
-  let nextRestartAt = 0;
   let lastTransient: KubeApiError | undefined;
   const fail = (message: string, cause?: unknown) => new CoreDnsHealError(message, { ...record }, cause);
 
@@ -112,13 +135,13 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
       });
       lastTransient = undefined;
       const live = classified.filter((c) => c.state !== 'terminating');
-      if (first) {
+      if (!state.looked) {
         record.stuckBefore = live.filter((c) => c.state === 'stuck').length;
-        first = false;
+        state.looked = true;
       }
-      const freshStuck = live.filter((c) => c.state === 'stuck' && !podsAtRestart?.has(c.pod.name));
+      const freshStuck = live.filter((c) => c.state === 'stuck' && !state.podsAtRestart?.has(c.pod.name));
 
-      if (freshStuck.length > 0 && (record.restarts === 0 || clock.now() >= nextRestartAt)) {
+      if (freshStuck.length > 0 && (record.restarts === 0 || clock.now() >= state.nextRestartAt)) {
         const removeEc2 = deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2';
         await kube.restartDeployment(namespace, deploymentName, {
           at: new Date(clock.now()),
@@ -126,8 +149,8 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
         });
         record.restarts++;
         record.annotationRemoved ||= removeEc2;
-        podsAtRestart = new Set(pods.map((p) => p.name));
-        nextRestartAt = clock.now() + (restartBackoff.next().value ?? 0);
+        state.podsAtRestart = new Set(pods.map((p) => p.name));
+        state.nextRestartAt = clock.now() + (state.restartBackoff.next().value ?? 0);
         activity = record.restarts === 1 ? 'restarted; waiting for Fargate pods' : `replacements missed Fargate; restarted again`;
       } else if (live.length > 0 && live.every((c) => c.state === 'unschedulable')) {
         throw fail(neverRuns(namespace, live));
@@ -222,7 +245,7 @@ export function healCoreDnsTask<Ctx>({ connect, profiles, onResult, ...options }
         onResult?.(record);
         task.title = !result.found
           ? `${HEAL_COREDNS_TITLE}: no CoreDNS Deployment, nothing to heal`
-          : `${HEAL_COREDNS_TITLE}: ${result.ready}/${result.desired} ready, ${result.restarts === 0 ? 'nothing restarted' : `restarted ${result.restarts === 1 ? 'once' : `${result.restarts} times`}`}`;
+          : `${HEAL_COREDNS_TITLE}: ${result.ready}/${result.desired} ready, ${result.restarts === 0 ? 'nothing restarted' : `restarted ${restartCount(result)}`}`;
       } catch (error) {
         if (error instanceof CoreDnsHealError) onResult?.(error.coredns);
         throw error;

@@ -3,7 +3,8 @@
 // no word about why. The watch sees the failed state within one poll, so eksctl can be stopped and the health issue
 // shown at once.
 import { type Clock, pollDelays } from '../core/backoff.js';
-import { EksApiError, type EksApi } from '../adapters/eks.js';
+import { EksApiError, type EksApi, type FargateProfileState } from '../adapters/eks.js';
+import type { FargateProfileView } from '../core/pods.js';
 import { describeIssues, FAILED_STATES, ProfileWaitError } from './wait-profiles.js';
 
 export interface ProfileWatchOptions {
@@ -12,6 +13,8 @@ export interface ProfileWatchOptions {
   signal: AbortSignal;
   /** Pauses between looks; defaults to pollDelays() (about 1 s growing to 5 s). */
   delays?: Iterator<number>;
+  /** Each profile once, on the look that first sees it ACTIVE, with its selectors (the early CoreDNS heal starts here). */
+  onActive?: (profile: FargateProfileView) => void;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface ProfileWatchOptions {
 export async function watchForFailedProfiles(
   eks: EksApi,
   clusterName: string,
-  { clock, signal, delays = pollDelays() }: ProfileWatchOptions,
+  { clock, signal, delays = pollDelays(), onActive }: ProfileWatchOptions,
 ): Promise<never> {
   const firstSeen = new Map<string, number>();
   const active = new Set<string>();
@@ -39,17 +42,19 @@ export async function watchForFailedProfiles(
     for (const name of names.filter((n) => !active.has(n))) {
       polls.set(name, (polls.get(name) ?? 0) + 1);
       if (!firstSeen.has(name)) firstSeen.set(name, clock.now());
-      let status: string;
-      let issues: string;
+      let profile: FargateProfileState;
       try {
-        const profile = await eks.describeFargateProfile(clusterName, name, signal);
-        status = profile.status;
-        issues = describeIssues(profile.healthIssues);
+        profile = await eks.describeFargateProfile(clusterName, name, signal);
       } catch (error) {
         if (error instanceof EksApiError) continue;
         throw error;
       }
-      if (status === 'ACTIVE') active.add(name);
+      const { status } = profile;
+      const issues = describeIssues(profile.healthIssues);
+      if (status === 'ACTIVE') {
+        active.add(name);
+        onActive?.({ name, selectors: profile.selectors });
+      }
       if (FAILED_STATES.has(status)) {
         throw new ProfileWaitError(`Fargate profile "${name}" is ${status}${issues}`, {
           name,

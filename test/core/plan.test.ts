@@ -32,7 +32,7 @@ describe('buildPlan on the examples', () => {
     expect(plan.steps.slice(1)).toEqual([
       'wait until every Fargate profile is ACTIVE: fp-default, fp-kube-system',
       'heal CoreDNS: remove the compute-type: ec2 annotation and restart the deployment so profile "fp-kube-system" ' +
-        'schedules it on Fargate',
+        'schedules it on Fargate (from the moment it is ACTIVE, while eksctl still runs)',
       'wait until CoreDNS is Ready',
     ]);
   });

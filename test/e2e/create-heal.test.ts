@@ -27,7 +27,8 @@ describe.concurrent('safe-eksctl create: the configurations of the bug report', 
     // The simulator's default timings here: the bug report as it happens, two minutes per profile.
     const run = await runScenario({ timeScale: QUICK_TIME_SCALE, config: 'bug-report.yaml', eksctlVersion: '0.207.0', timings: {} });
     expectHealthy(run);
-    expect(run.report?.profiles.map((p) => p.name)).toEqual(['fp-default', 'fp-kube-system']);
+    // Recorded in the order their waits end: both are ACTIVE at the first poll, so either may answer first.
+    expect(run.report?.profiles.map((p) => p.name).sort()).toEqual(['fp-default', 'fp-kube-system']);
     expect(run.report?.coredns).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false });
   });
 
@@ -88,5 +89,99 @@ describe.concurrent('safe-eksctl create: the weather of a real AWS', { timeout: 
     expectHealthy(run);
     expect(run.report?.coredns).toMatchObject({ stuckBefore: 2 });
     expect(run.report?.coredns?.restarts).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** The bug report's profiles in the other order (the capturing one is created first), with a managed nodegroup. */
+const CAPTURING_FIRST_WITH_NODEGROUP = `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: fargate-demo
+  region: us-west-2
+  version: "1.31"
+managedNodeGroups:
+  - name: ng-system
+    instanceType: t3.medium
+    desiredCapacity: 2
+fargateProfiles:
+  - name: fp-kube-system
+    selectors:
+      - namespace: kube-system
+        labels:
+          eks.amazonaws.com/component: coredns
+  - name: fp-default
+    selectors:
+      - namespace: default
+`;
+
+/** The eksctl task's last line on stderr (`--output json` sends progress there). */
+function eksctlTitle(run: ScenarioResult): string | undefined {
+  return run.stderr.split('\n').filter((line) => line.includes('eksctl create cluster')).at(-1);
+}
+
+// In demo mode the pipeline waits on the simulator's clock, so eksctl's 30 s sleep and safe-eksctl's webhook grace
+// keep their real proportion (in create mode safe-eksctl waits on the real clock while eksctl's time is scaled).
+describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated time)', { timeout: 120_000 }, () => {
+  it('bug report with eksctl 0.207.0: one restart in all, made before eksctl exits', async () => {
+    // 0.02: eksctl's 30 s sleep is 600 real ms, room enough for the grace, DescribeCluster and the first look on a busy machine.
+    const run = await runScenario({ mode: 'demo', config: 'bug-report.yaml', eksctlVersion: '0.207.0', timeScale: 0.02 });
+    expectHealthy(run);
+    expect(run.report?.coredns).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false, healedDuringEksctl: true });
+    expect(eksctlTitle(run)).toMatch(/eksctl create cluster: done; CoreDNS stuck on default-scheduler \(2 pods\); restarted once while eksctl ran/);
+  });
+
+  it('no labels with eksctl 0.230.0: eksctl heals CoreDNS itself, nothing restarted while it runs or after', async () => {
+    const run = await runScenario({ mode: 'demo', config: 'no-labels.yaml', eksctlVersion: '0.230.0' });
+    expectHealthy(run);
+    expect(run.report?.coredns).toEqual({ desired: 2, ready: 2, stuckBefore: 0, restarts: 0, annotationRemoved: false });
+    expect(eksctlTitle(run)).toMatch(/eksctl create cluster: done$/);
+  });
+
+  it('a webhook 60 s late: the replacements miss Fargate, restarted again on the backoff, healthy', async () => {
+    const run = await runScenario({ mode: 'demo', config: 'bug-report.yaml', eksctlVersion: '0.207.0', faults: ['webhook-delay=60'] });
+    expectHealthy(run);
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, healedDuringEksctl: true });
+    expect(run.report?.coredns?.restarts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('eksctl fails at its nodegroups after the early restart: exit 5, the restart reported, nothing left running', async () => {
+    const run = await runScenario({ mode: 'demo', config: CAPTURING_FIRST_WITH_NODEGROUP, eksctlVersion: '0.207.0', faults: ['eksctl-exit=1@nodegroups'] });
+    expect(run.exitCode, run.stderr).toBe(5);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 5 });
+    expect(run.report?.phases.map((p) => [p.name, p.status])).toEqual([
+      ['Config and plan', 'ok'],
+      ['Preflight', 'ok'],
+      ['eksctl create cluster', 'failed'],
+    ]);
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 1, healedDuringEksctl: true });
+    expect(run.leftover).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it('a profile ends CREATE_FAILED after the early restart: exit 3, the restart reported, nothing left running', async () => {
+    const run = await runScenario({ mode: 'demo', config: CAPTURING_FIRST_WITH_NODEGROUP, eksctlVersion: '0.207.0', faults: ['profile-create-failed=fp-default'] });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 3 });
+    expect(run.report?.profiles).toContainEqual(expect.objectContaining({ name: 'fp-default', status: 'CREATE_FAILED' }));
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, healedDuringEksctl: true });
+    expect(run.leftover).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it('Ctrl-C while the early heal follows CoreDNS: exit 130, eksctl and the heal stopped, nothing left running', async () => {
+    // Fargate pods take 600 s here, so the heal that restarted CoreDNS right after fp-kube-system turned ACTIVE is still
+    // waiting for them when eksctl reports fp-default, 120 s later.
+    const run = await runScenario({
+      mode: 'demo',
+      config: CAPTURING_FIRST_WITH_NODEGROUP,
+      eksctlVersion: '0.207.0',
+      faults: ['fargate-start=600'],
+      args: ['--verbose'],
+      interrupt: { when: /created Fargate profile "fp-default"/ },
+    });
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 130 });
+    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 1, ready: 0, healedDuringEksctl: true });
+    expect(run.leftover).toEqual([]);
   });
 });

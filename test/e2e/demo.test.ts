@@ -13,7 +13,7 @@ describe.concurrent('safe-eksctl demo', { timeout: 120_000 }, () => {
     expect(run.stdout).toContain('warning: profile "fp-kube-system" captures CoreDNS but eksctl does not recognise its selector');
     expect(run.stdout).toContain('Preflight: eksctl 0.207.0, AWS account 000000000000');
     expect(run.stdout).toMatch(/^ {2}eksctl create cluster +ok +\d+m\d\ds$/m);
-    expect(run.stdout).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once\n');
+    expect(run.stdout).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once while eksctl ran\n');
     expect(run.stdout.endsWith('Times are simulated (time scale 0.01: one simulated second took 10ms here).\n')).toBe(true);
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);

@@ -9,7 +9,10 @@ import { quietLogger } from './listr-helpers.js';
 afterAll(removeTempDirs);
 
 /** The eksctl phase alone, with the recording eksctl waiting for a signal. */
-async function runPhase(watch: (signal: AbortSignal, log: string) => Promise<unknown>, extraEnv: Record<string, string> = {}) {
+async function runPhase(
+  watch: (signal: AbortSignal, log: string, note: (line: string) => void) => Promise<unknown>,
+  extraEnv: Record<string, string> = {},
+) {
   const { dir, log } = recordingDir();
   const task = eksctlTask<object>({
     title: 'eksctl create cluster',
@@ -19,14 +22,14 @@ async function runPhase(watch: (signal: AbortSignal, log: string) => Promise<unk
     cwd: dir,
     interrupt: createInterrupt(),
     verbose: false,
-    watch: (signal) => watch(signal, log),
+    watch: (signal, note) => watch(signal, log, note),
   });
   const list = new Listr([task], { renderer: 'test', rendererOptions: { logger: quietLogger() }, exitOnError: true });
   const error = await list.run().then(
     () => undefined,
     (e: unknown) => e,
   );
-  return { error, events: recorded(log) };
+  return { error, events: recorded(log), title: list.tasks[0]?.title };
 }
 
 describe('eksctlTask with a watch', () => {
@@ -60,6 +63,21 @@ describe('eksctlTask with a watch', () => {
     expect(error).toBeUndefined();
     expect(watchSignal?.aborted).toBe(true);
     expect(events.filter((e) => e.signal)).toEqual([]);
+  });
+});
+
+describe('eksctlTask: the watch\'s note', () => {
+  it('stays beside the title to the end, the last note winning, also when noted as eksctl ends', async () => {
+    const { error, title } = await runPhase(
+      async (signal, _log, note) => {
+        note('CoreDNS stuck on default-scheduler (2 pods); restarted once while eksctl runs: waiting for Fargate pods');
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        note('CoreDNS stuck on default-scheduler (2 pods); restarted once while eksctl ran');
+      },
+      { RECORDING_EKSCTL_WAIT: '0', RECORDING_EKSCTL_EXIT: '0' },
+    );
+    expect(error).toBeUndefined();
+    expect(title).toBe('eksctl create cluster: done; CoreDNS stuck on default-scheduler (2 pods); restarted once while eksctl ran');
   });
 });
 
