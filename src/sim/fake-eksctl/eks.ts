@@ -1,9 +1,13 @@
 // The EKS side of the fake eksctl: one SDK client pointed wherever the environment says, and eksctl-worded errors.
 import { EKSClient } from '@aws-sdk/client-eks';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity } from '@smithy/types';
 
 /** eksctl's Go SDK retryer makes up to 13 attempts on throttling and server errors. */
 const EKSCTL_MAX_ATTEMPTS = 13;
+/** Its backoff: exponential from 100 ms, at most 20 s, in eksctl's (simulated) time. */
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 20_000;
 
 export interface EksClientOptions {
   region: string;
@@ -14,9 +18,14 @@ export interface EksClientOptions {
 
 export function createEksClient({ region, env, profile }: EksClientOptions): EKSClient {
   const endpoint = env.AWS_ENDPOINT_URL_EKS || env.AWS_ENDPOINT_URL || undefined;
+  // Every other wait of the fake eksctl runs on simulated time; its SDK retries must too, or a throttled run at time
+  // scale 0.01 sits through real 20-second backoffs.
+  const timeScale = Number(env.SAFE_EKSCTL_SIM_TIME_SCALE ?? '1') || 1;
   return new EKSClient({
     region,
-    maxAttempts: EKSCTL_MAX_ATTEMPTS,
+    retryStrategy: new ConfiguredRetryStrategy(EKSCTL_MAX_ATTEMPTS, (attempt) =>
+      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt) * Math.random() * timeScale,
+    ),
     ...(endpoint ? { endpoint } : {}),
     ...(envCredentials(env) ? { credentials: envCredentials(env) } : profile ? { profile } : {}),
   });
