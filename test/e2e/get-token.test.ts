@@ -66,10 +66,11 @@ describe('get-token', () => {
       const now = new Date(signedAt.replace(/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/, '$1-$2-$3T$4:$5:$6Z'));
       const ours = await createEksToken({ clusterName: 'demo', region: 'us-west-2', credentials, now });
       expect(ours.token).toBe(theirs.status.token);
-      // The AWS CLI reads the clock again for the expiry, so on a busy machine it can be a second past the signing.
+      // The AWS CLI reads the clock again for the expiry, so on a busy machine it can be seconds past the signing; an
+    // expiry computed wrongly is off by minutes.
       const skewMs = Date.parse(theirs.status.expirationTimestamp) - ours.expiresAt.getTime();
       expect(skewMs).toBeGreaterThanOrEqual(0);
-      expect(skewMs).toBeLessThanOrEqual(2_000);
+      expect(skewMs).toBeLessThanOrEqual(10_000);
     });
   });
 });

@@ -36,12 +36,8 @@ function firstLine(process: ResultPromise): Promise<string> {
 
 describe('safe-eksctl sim', () => {
   it('prints one JSON line when ready, serves the AWS CLI, and exits 0 on SIGTERM', async () => {
-    const started = performance.now();
     child = execa(process.execPath, [bin, 'sim', '--time-scale', '0.01', '--fault', 'webhook-delay=5'], { reject: false, buffer: { stdout: false } });
     const line = await firstLine(child);
-    const readyMs = performance.now() - started;
-    console.log(`safe-eksctl sim: ready ${readyMs.toFixed(0)} ms after spawn (node start and imports included)`);
-    expect(readyMs).toBeLessThan(5000);
 
     const sim = JSON.parse(line) as Announcement;
     expect(Object.keys(sim).sort()).toEqual(['caFile', 'eksEndpoint', 'eksctl', 'env', 'kubeServer', 'region']);

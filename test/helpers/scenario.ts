@@ -135,6 +135,8 @@ export interface ScenarioResult {
   leftover: number[];
   /** Real time the bin ran. */
   durationMs: number;
+  /** Real time from the last interrupt sent until the bin ended; undefined without an interrupt. */
+  endedAfterLastInterruptMs: number | undefined;
   /** The scratch directory (HOME, KUBECONFIG, the config file); removed when the scenario ends. */
   dir: string;
 }
@@ -242,9 +244,12 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       forceKillAfterDelay: 2_000,
       ...(options.stdin ? { input: text() } : { stdin: 'ignore' as const }),
     });
-    const pidsAtInterrupt = options.interrupt ? await interruptWhen(child, id, options.interrupt) : [];
+    const interrupts: number[] = [];
+    const pidsAtInterrupt = options.interrupt ? await interruptWhen(child, id, options.interrupt, interrupts) : [];
     const result = await child;
-    const durationMs = Date.now() - started;
+    const ended = Date.now();
+    const durationMs = ended - started;
+    const lastInterrupt = interrupts.at(-1);
     options.onEnd?.(dir);
     // For tuning the suite: SAFE_EKSCTL_SCENARIO_LOG=file collects one line per scenario with its real durations.
     const timesLog = process.env['SAFE_EKSCTL_SCENARIO_LOG'];
@@ -269,6 +274,7 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       pidsAtInterrupt,
       leftover: await settleLeftovers(id),
       durationMs,
+      endedAfterLastInterruptMs: lastInterrupt === undefined ? undefined : ended - lastInterrupt,
       dir,
     };
   } finally {
@@ -285,11 +291,15 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
   }
 }
 
-/** Watches the bin's output and sends the signal once it matches; resolves with the scenario's other pids then. */
+/**
+ * Watches the bin's output and sends the signal once it matches; resolves with the scenario's other pids then.
+ * `sentAt` gets the real time of every signal sent.
+ */
 function interruptWhen(
   child: ResultPromise,
   id: string,
   { when, signal = 'SIGINT', againAfterMs }: NonNullable<ScenarioOptions['interrupt']>,
+  sentAt: number[],
 ): Promise<number[]> {
   return new Promise((resolve) => {
     let seen = '';
@@ -299,8 +309,13 @@ function interruptWhen(
       if (sent || !when.test(seen)) return;
       sent = true;
       const pids = scenarioPids(id, child.pid === undefined ? [] : [child.pid]);
-      child.kill(signal);
-      if (againAfterMs !== undefined) setTimeout(() => child.kill(signal), againAfterMs).unref();
+      const send = () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        sentAt.push(Date.now());
+        child.kill(signal);
+      };
+      send();
+      if (againAfterMs !== undefined) setTimeout(send, againAfterMs).unref();
       resolve(pids);
     };
     child.stdout?.on('data', onData);

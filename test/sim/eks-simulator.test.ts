@@ -38,12 +38,9 @@ function kubeGet(s: Simulator, path: string, token: string): Promise<{ status: n
 }
 
 describe('startSimulator', () => {
-  it('starts quickly and hands out endpoints, CA file, fake eksctl and the shell environment', async () => {
-    const started = performance.now();
+  // How fast it starts is a figure for `npm run bench`, not an assertion here (speed is measured side by side there).
+  it('hands out endpoints, CA file, fake eksctl and the shell environment', async () => {
     sim = await startSimulator({ timeScale: 0.01, faults: ['eks-throttle=0.2', 'profile-create-failed=fp-x'] });
-    const elapsed = performance.now() - started;
-    console.log(`startSimulator took ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(2000);
 
     expect(sim.eksEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sim.kubeServer).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

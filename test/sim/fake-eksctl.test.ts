@@ -140,8 +140,6 @@ describe('fake eksctl create cluster against the simulator', () => {
       expect(line).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \[[ℹ✔!✖▶]\] {2}(\S|$)/);
     }
     console.log(`full fake create cluster at time scale ${TIME_SCALE}: ${seconds.toFixed(2)} s`);
-    // Under 5 s on an idle machine (about 4 s: 340 simulated seconds plus Node's start); loose for busy CI hosts.
-    expect(seconds).toBeLessThan(10);
   });
 
   it('writes a kubeconfig with the endpoint, the CA and the aws eks get-token exec plugin', async () => {
