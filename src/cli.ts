@@ -206,6 +206,11 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--time-scale <factor>', 'real seconds per simulated second', '0.01')
     .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
     .option('--no-heal', 'stop after waiting for the Fargate profiles')
+    // create's waits, on the simulated clock: the same defaults mean the same thing as against AWS.
+    .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls (simulated)', '5')
+    .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', '20m')
+    .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', '10m')
+    .option('--log-file <file>', 'write every line of the simulated eksctl to this file')
     .option('--verbose', 'show every eksctl line')
     .addOption(outputOption())
     .action(run(() => import('./commands/demo.js')));

@@ -68,6 +68,11 @@ export interface RunReport {
   workloads: WorkloadRecord[] | null;
   /** The failure, as the one line the CLI prints. */
   error?: string;
+  /**
+   * Only in `demo`: every duration above is simulated milliseconds, and one simulated second took `timeScale` real
+   * seconds. A pipeline that reads `durationMs` must not take a demo's figures for real ones.
+   */
+  simulated?: { timeScale: number };
 }
 
 /** Collects phases, profiles and CoreDNS as the pipeline runs; `report()` freezes them into a RunReport. */
@@ -76,6 +81,8 @@ export class RunRecorder {
   readonly profiles: ProfileRecord[] = [];
   coredns: CoreDnsRecord | null = null;
   workloads: WorkloadRecord[] | null = null;
+  /** Set by the demo: its durations are simulated. */
+  simulated: { timeScale: number } | undefined;
 
   constructor(
     readonly cluster: string,
@@ -116,12 +123,13 @@ export class RunRecorder {
       coredns: this.coredns,
       workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
+      ...(this.simulated ? { simulated: { ...this.simulated } } : {}),
     });
   }
 }
 
 export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error } = input;
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -131,6 +139,7 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     coredns: coredns ? { ...coredns } : null,
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
     ...(error !== undefined ? { error } : {}),
+    ...(simulated ? { simulated: { ...simulated } } : {}),
   };
 }
 

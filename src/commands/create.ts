@@ -34,6 +34,8 @@ export interface CreateDeps {
   stsEndpoint?: string;
   /** One more line under the text summary. */
   summaryNote?: string;
+  /** The demo's time scale: the report says its durations are simulated. */
+  simulatedTimeScale?: number;
 }
 
 /** eksctl takes these from the config file and refuses them with -f. */
@@ -92,6 +94,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const region = config.metadata.region;
   const clock = deps.clock ?? systemClock;
   const recorder = new RunRecorder(clusterName, () => clock.now());
+  if (deps.simulatedTimeScale !== undefined) recorder.simulated = { timeScale: deps.simulatedTimeScale };
   const interrupt = createInterrupt();
   const onSignal = () => interrupt.interrupt();
   process.on('SIGINT', onSignal);

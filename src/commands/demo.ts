@@ -32,6 +32,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
       credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
       eksEndpoint: sim.eksEndpoint,
       stsEndpoint: sim.eksEndpoint,
+      simulatedTimeScale: settings.timeScale,
       summaryNote: `Times are simulated (time scale ${settings.timeScale}: one simulated second took ${formatDuration(settings.timeScale * 1_000)} here).`,
     });
   } finally {

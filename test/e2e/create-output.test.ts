@@ -23,6 +23,8 @@ describe.concurrent('safe-eksctl create: output', { timeout: 120_000 }, () => {
     expect(run.stdout.startsWith('{\n')).toBe(true);
     expect(run.stdout.endsWith('}\n')).toBe(true);
     expect(run.report).toMatchObject({ ok: true, exitCode: 0, coredns: null });
+    // Real durations: only the demo marks its report as simulated.
+    expect(run.report).not.toHaveProperty('simulated');
     expect(run.report?.phases.at(-1)).toEqual({ name: 'Heal CoreDNS', status: 'skipped', durationMs: 0, detail: '--no-heal: CoreDNS was left as it is' });
     expect(run.stderr).toContain('eksctl create cluster');
     expect(run.stderr).toContain('Wait for Fargate profiles');

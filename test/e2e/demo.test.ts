@@ -1,4 +1,6 @@
 // `safe-eksctl demo`: the create pipeline against an in-process simulator, on simulated time.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
 import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
@@ -15,6 +17,26 @@ describe.concurrent('safe-eksctl demo', { timeout: 120_000 }, () => {
     expect(run.stdout).toMatch(/^ {2}eksctl create cluster +ok +\d+m\d\ds$/m);
     expect(run.stdout).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once while eksctl ran\n');
     expect(run.stdout.endsWith('Times are simulated (time scale 0.01: one simulated second took 10ms here).\n')).toBe(true);
+    expect(run.leftover).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it("takes create's deadlines on the simulated clock and --log-file; the JSON report says its times are simulated", async () => {
+    let log = '';
+    const run = await runScenario({
+      mode: 'demo',
+      faults: ['rollout-stuck'],
+      args: ['--coredns-timeout', '2m', '--log-file', 'eksctl.log'],
+      onEnd: (dir) => (log = readFileSync(join(dir, 'eksctl.log'), 'utf8')),
+    });
+    expect(run.exitCode, run.stderr).toBe(4);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 4, simulated: { timeScale: 0.01 } });
+    expect(run.report?.error).toMatch(/^CoreDNS is not Ready after 2m\d\ds \(0\/2 ready, 1 restart\)/);
+    // 2 simulated minutes, not 2 real ones (the scenario is killed after 45 real seconds).
+    const heal = run.report?.phases.find((p) => p.name === 'Heal CoreDNS');
+    expect(heal?.durationMs).toBeGreaterThanOrEqual(60_000);
+    expect(log).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \[ℹ\] {2}eksctl version 0\.207\.0\n/);
+    expect(log).toContain('EKS cluster "fargate-demo" in "us-west-2" region is ready');
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);
   });
