@@ -9,7 +9,8 @@ import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { startSimulator, type SimTimings } from '../../src/sim/index.js';
+import { startSimulator, type Simulator, type SimTimings } from '../../src/sim/index.js';
+import type { Deployment, Pod } from '../../src/sim/kube/types.js';
 import { SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { RunReport } from '../../src/report.js';
 import { BIN, EXAMPLES, nodeOnlyPath } from './bin.js';
@@ -135,6 +136,11 @@ export interface ScenarioResult {
   leftover: number[];
   /** Real time the bin ran. */
   durationMs: number;
+  /**
+   * CoreDNS as the simulator holds it when the bin ended, seen from the simulator's side rather than the report's
+   * (create mode, once the cluster exists; undefined otherwise).
+   */
+  corednsInSim: CoreDnsInSim | undefined;
   /** Real time from the last interrupt sent until the bin ended; undefined without an interrupt. */
   endedAfterLastInterruptMs: number | undefined;
   /** The scratch directory (HOME, KUBECONFIG, the config file); removed when the scenario ends. */
@@ -178,6 +184,32 @@ async function settleLeftovers(id: string): Promise<number[]> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return scenarioPids(id);
+}
+
+export interface CoreDnsInSim {
+  /** Template changes since CoreDNS was installed: eksctl's own compute-type patch plus every restart. */
+  templateChanges: number;
+  /** eksctl's CoreDNS step ran: the template carries `eks.amazonaws.com/compute-type: fargate`. */
+  patchedByEksctl: boolean;
+  /** Template changes eksctl did not make: safe-eksctl's restarts and annotation removal. */
+  changesByOthers: number;
+  /** Pods Running and Ready on a Fargate node, admitted by fargate-scheduler. */
+  readyOnFargate: number;
+}
+
+function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
+  const [name] = sim.world.listClusters();
+  const cluster = name === undefined ? undefined : sim.world.kubeCluster(name);
+  const deployment = cluster?.get<Deployment>('deployments', 'kube-system', 'coredns');
+  if (!cluster || !deployment) return undefined;
+  const templateChanges = (deployment.metadata.generation ?? 1) - 1;
+  const patchedByEksctl = deployment.spec.template.metadata?.annotations?.['eks.amazonaws.com/compute-type'] === 'fargate';
+  const readyOnFargate = cluster
+    .listPods('kube-system', { 'k8s-app': 'kube-dns' })
+    .filter((pod: Pod) => !pod.metadata.deletionTimestamp)
+    .filter((pod) => pod.spec.schedulerName === 'fargate-scheduler' && (pod.spec.nodeName ?? '').startsWith('fargate-'))
+    .filter((pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate };
 }
 
 /** Runs one scenario when a slot is free (see SCENARIO_SLOTS); a test that runs several should allow for the wait. */
@@ -275,6 +307,7 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       leftover: await settleLeftovers(id),
       durationMs,
       endedAfterLastInterruptMs: lastInterrupt === undefined ? undefined : ended - lastInterrupt,
+      corednsInSim: sim ? corednsInSim(sim) : undefined,
       dir,
     };
   } finally {
