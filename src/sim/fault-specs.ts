@@ -14,6 +14,7 @@ export function faultSpecs(faults: Faults): string[] {
   rate('eks-5xx', faults.eks5xx);
   rate('eks-reset', faults.eksReset);
   rate('kube-5xx', faults.kube5xx);
+  for (const operation of faults.eksAccessDenied) specs.push(`eks-access-denied=${operation}`);
   for (const name of faults.profileCreateFailed) specs.push(`profile-create-failed=${name}`);
   if (faults.eksctlExit) specs.push(`eksctl-exit=${faults.eksctlExit.code}@${faults.eksctlExit.phase}`);
   seconds('webhook-delay', faults.webhookDelaySeconds);

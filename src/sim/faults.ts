@@ -1,5 +1,6 @@
 // Fault specs, spelled the same for `sim`, `demo` and tests: `--fault NAME[=VALUE]`, repeatable.
 import { UsageError } from '../errors.js';
+import { EKS_ROUTES } from './eks/routes.js';
 
 export const EKSCTL_PHASES = ['control-plane', 'addons', 'fargate', 'nodegroups'] as const;
 export type EksctlPhase = (typeof EKSCTL_PHASES)[number];
@@ -13,6 +14,8 @@ export interface Faults {
   eksReset: number;
   /** Share of Kubernetes calls answered with 500. */
   kube5xx: number;
+  /** EKS operations answered with AccessDeniedException 403, as for a role without that permission. */
+  eksAccessDenied: string[];
   /** Profiles that end CREATE_FAILED with a health issue. */
   profileCreateFailed: string[];
   /** The fake eksctl exits with this code, at this phase (default: control-plane). */
@@ -33,6 +36,7 @@ export function noFaults(): Faults {
     eks5xx: 0,
     eksReset: 0,
     kube5xx: 0,
+    eksAccessDenied: [],
     profileCreateFailed: [],
     eksctlExit: undefined,
     webhookDelaySeconds: undefined,
@@ -47,6 +51,7 @@ export const FAULT_NAMES = [
   'eks-5xx',
   'eks-reset',
   'kube-5xx',
+  'eks-access-denied',
   'profile-create-failed',
   'eksctl-exit',
   'webhook-delay',
@@ -90,6 +95,12 @@ function applyFault(faults: Faults, spec: string): void {
     case 'kube-5xx':
       faults.kube5xx = rate();
       return;
+    case 'eks-access-denied': {
+      const operations = EKS_ROUTES.map((r) => r.operation);
+      if (!value || !operations.includes(value)) throw bad(`OPERATION must be one of ${operations.join(', ')}`);
+      faults.eksAccessDenied.push(value);
+      return;
+    }
     case 'profile-create-failed':
       if (!value) throw bad('needs the profile name: profile-create-failed=NAME');
       faults.profileCreateFailed.push(value);

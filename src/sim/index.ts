@@ -47,6 +47,8 @@ export interface Simulator {
   /** Tests reach each cluster's Kubernetes objects through `world.kubeCluster(name)`. */
   world: World<KubeCluster>;
   clock: SimClock;
+  /** The faults in force; live, so a test can change them between steps (the fake eksctl got its own at start). */
+  faults: Faults;
   /** EKS/STS requests received per operation name; live, mutated as requests arrive. */
   requestCounts: Record<string, number>;
   /** Kubernetes API requests received per HTTP method, so far. */
@@ -116,6 +118,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       env,
       world,
       clock,
+      faults,
       requestCounts: eks.requestCounts,
       kubeRequestsByMethod: () => kube.requestsByMethod(),
       close,

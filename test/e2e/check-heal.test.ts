@@ -91,4 +91,33 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     expect(flag.exitCode).toBe(1);
     expect(flag.json?.region).toBe(env['AWS_REGION']);
   }, 60_000);
+
+  it('a role without eks:DescribeFargateProfile: heal stops at once with exit 3 and changes nothing; check exits 1', async () => {
+    const { s, env } = await clusterLeftPendingByEksctl0207();
+    s.faults.eksAccessDenied.push('DescribeFargateProfile');
+    const before = s.kubeRequestsByMethod();
+    const describesBefore = s.requestCounts['DescribeFargateProfile'] ?? 0;
+
+    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(healed.exitCode, healed.stderr).toBe(3);
+    expect(healed.json).toMatchObject({ ok: false, exitCode: 3, coredns: null });
+    expect(healed.json!.error).toMatch(
+      /^Fargate profile "fp-[a-z-]+" cannot be read: DescribeFargateProfile: AccessDeniedException: User: \S+ is not authorized to perform: eks:DescribeFargateProfile on resource: /,
+    );
+    expect(healed.stderr).toContain('not authorized to perform: eks:DescribeFargateProfile');
+    // Not retried like throttling: at most one call per profile (both are polled at once), then the run ends.
+    const describes = (s.requestCounts['DescribeFargateProfile'] ?? 0) - describesBefore;
+    expect(describes).toBeGreaterThanOrEqual(1);
+    expect(describes).toBeLessThanOrEqual(2);
+    expect(healed.json!.phases.map((p) => [p.name, p.status])).toEqual([
+      ['Preflight', 'ok'],
+      ['Wait for Fargate profiles', 'failed'],
+    ]);
+    expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
+
+    const checked = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
+    expect(checked.exitCode).toBe(1);
+    expect(checked.stderr.trim()).toMatch(/^safe-eksctl: cannot read the Fargate profiles of "fargate-demo": .*not authorized to perform: eks:DescribeFargateProfile/);
+    expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
+  }, 60_000);
 });

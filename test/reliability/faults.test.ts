@@ -30,6 +30,9 @@ const ALONE: FaultCase[] = [
   { faults: ['kube-5xx=0.3'], ...STUCK, exitCode: 0 },
   // eksctl gives up on its first Kubernetes API error; safe-eksctl reports eksctl's failure and heals nothing.
   { faults: ['kube-5xx=1'], eksctlVersion: '0.230.0', exitCode: 5 },
+  // The same role runs eksctl, and eksctl needs DescribeCluster first: its failure is reported. (A role that can run
+  // eksctl but not safe-eksctl's own calls is `heal`'s case: test/e2e/check-heal.test.ts.)
+  { faults: ['eks-access-denied=DescribeCluster'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3 },
   { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5 },

@@ -1,6 +1,13 @@
 // EKS faults as the SDK meets them: throttling, server errors and dropped connections, at rate 1 and at a middle
 // rate whose sequence is fixed by the seed.
-import { DescribeClusterCommand, ListClustersCommand, ServerException, ThrottlingException } from '@aws-sdk/client-eks';
+import {
+  AccessDeniedException,
+  DescribeClusterCommand,
+  DescribeFargateProfileCommand,
+  ListClustersCommand,
+  ServerException,
+  ThrottlingException,
+} from '@aws-sdk/client-eks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sim/faults.js';
 import { startTestEks, type TestEks } from './eks-helpers.js';
@@ -36,6 +43,22 @@ describe('EKS faults', () => {
 
     await expect(eks.client({ maxAttempts: 3 }).send(new ListClustersCommand({}))).rejects.toBeInstanceOf(ThrottlingException);
     expect(eks.server.requestCounts.ListClusters).toBe(3);
+  });
+
+  it('eks-access-denied=OPERATION refuses that operation, and only it, with AccessDeniedException 403 (not retried)', async () => {
+    eks = await startTestEks({ faults: { eksAccessDenied: ['DescribeFargateProfile'] } });
+    const error = await eks
+      .client()
+      .send(new DescribeFargateProfileCommand({ clusterName: 'demo', fargateProfileName: 'fp-default' }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccessDeniedException);
+    expect((error as AccessDeniedException).$metadata.httpStatusCode).toBe(403);
+    expect((error as AccessDeniedException).message).toBe(
+      'User: arn:aws:iam::000000000000:user/safe-eksctl-sim is not authorized to perform: eks:DescribeFargateProfile on resource: arn:aws:eks:us-west-2:000000000000:fargateprofile/demo/fp-default/*',
+    );
+    expect(eks.server.requestCounts.DescribeFargateProfile).toBe(1);
+    // Other operations answer as usual: here, the cluster does not exist.
+    await expect(eks.client().send(new DescribeClusterCommand({ name: 'demo' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('eks-5xx=1 answers ServerException 500', async () => {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SIM_ACCOUNT_ID, SIM_CALLER_ARN, SIM_REGION } from '../credentials.js';
 import { seededRandom, type Faults } from '../faults.js';
 import type { World } from '../world.js';
 import { EksError, invalidParameter } from './errors.js';
@@ -81,6 +82,7 @@ export async function startEksServer(options: EksServerOptions): Promise<EksServ
       req.socket.destroy();
       return;
     }
+    if (faults.eksAccessDenied.includes(found.route.operation)) return sendError(res, accessDenied(found.route.operation, found.params));
     if (draw(faults.eks5xx)) return sendError(res, new EksError('ServerException', 'Internal Server Error (simulated fault eks-5xx)'));
     if (draw(faults.eksThrottle)) return sendError(res, new EksError('ThrottlingException', 'Rate exceeded'));
 
@@ -158,4 +160,15 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
     'x-amzn-requestid': randomUUID(),
   });
   res.end(body);
+}
+
+/** AWS's wording for a principal that lacks the permission (the simulator's one test user). */
+function accessDenied(operation: string, [cluster, child]: string[]): EksError {
+  const kind = child === undefined ? undefined : ['fargateprofile', 'addon', 'nodegroup'].find((k) => operation.toLowerCase().includes(k));
+  const path = kind ? `${kind}/${cluster}/${child}/*` : `cluster/${cluster ?? '*'}`;
+  const resource = `arn:aws:eks:${SIM_REGION}:${SIM_ACCOUNT_ID}:${path}`;
+  return new EksError(
+    'AccessDeniedException',
+    `User: ${SIM_CALLER_ARN} is not authorized to perform: eks:${operation} on resource: ${resource}`,
+  );
 }
