@@ -69,4 +69,18 @@ describe.skipIf(!hasAws)('AWS CLI against the simulated EKS', () => {
     expect(result.stderr).toContain('No cluster found for name: nope.');
     expect(eks.server.requestCounts.DescribeCluster).toBeGreaterThanOrEqual(2);
   });
+
+  it('reports eks-access-denied as AccessDeniedException for that operation only', async () => {
+    eks.world.faults.eksAccessDenied.push('DescribeFargateProfile');
+    try {
+      const denied = await aws('describe-fargate-profile', '--cluster-name', 'demo', '--fargate-profile-name', 'fp-coredns');
+      expect(denied.exitCode).not.toBe(0);
+      expect(denied.stderr.trim()).toBe(
+        'An error occurred (AccessDeniedException) when calling the DescribeFargateProfile operation: User: arn:aws:iam::000000000000:user/safe-eksctl-sim is not authorized to perform: eks:DescribeFargateProfile on resource: arn:aws:eks:us-west-2:000000000000:fargateprofile/demo/fp-coredns/*',
+      );
+      expect((await aws('list-fargate-profiles', '--cluster-name', 'demo')).exitCode).toBe(0);
+    } finally {
+      eks.world.faults.eksAccessDenied.length = 0;
+    }
+  });
 });
