@@ -49,9 +49,12 @@ export interface CheckReport {
   cluster: string;
   region: string;
   profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[];
-  coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] };
+  /** null when the check could not look (see `error`). */
+  coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] } | null;
   /** Why the check failed, one line each; empty when ok. */
   problems: string[];
+  /** What could not be read, when the check could not look at all (exit 1: the gate fails closed). */
+  error?: string;
 }
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
@@ -91,7 +94,16 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
     ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
   });
   const eks = createEksApi({ region, credentials: access.credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
-  const report = await inspect(eks, options, region, clock, access.credentials);
+  let report: CheckReport;
+  try {
+    report = await inspect(eks, options, region, clock, access.credentials);
+  } catch (error) {
+    // With -o json a gate that cannot look still answers with one document, so whatever parses it fails closed too.
+    if (options.output !== 'json' || !(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
+    io.stdout.write(`${JSON.stringify(couldNotLook(options.cluster, region, error.message), null, 2)}\n`);
+    io.stderr.write(`safe-eksctl: ${error.message}\n`);
+    return error.exitCode;
+  }
   io.stdout.write(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCheck(report));
   return report.exitCode;
 }
@@ -171,6 +183,10 @@ async function checkedPod(kube: KubeApi, c: ClassifiedPod): Promise<CheckedPod> 
   };
 }
 
+function couldNotLook(cluster: string, region: string, error: string): CheckReport {
+  return { ok: false, exitCode: ExitCode.unhealthy, cluster, region, profiles: [], coredns: null, problems: [error], error };
+}
+
 /** A check that cannot look fails the gate (exit 1), with what it could not read. */
 function cannot(what: string, error: unknown): SafeEksctlError {
   if (error instanceof SafeEksctlError) return error;
@@ -186,8 +202,8 @@ export function formatCheck(report: CheckReport): string {
     lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} ${selectors}`);
   }
   const c = report.coredns;
-  lines.push(c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : 'CoreDNS: no Deployment');
-  for (const p of report.coredns.pods) {
+  lines.push(!c ? 'CoreDNS: not read' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : 'CoreDNS: no Deployment');
+  for (const p of c?.pods ?? []) {
     lines.push(`  ${p.name.padEnd(28)} ${p.state.padEnd(13)} ${p.phase} on ${p.scheduler}${p.node ? `, node ${p.node}` : ''}`);
     if (p.state === 'healthy') continue;
     lines.push(`    why: ${p.reason}`);
@@ -197,7 +213,7 @@ export function formatCheck(report: CheckReport): string {
   if (report.problems.length > 0) {
     lines.push('Problems:');
     for (const p of report.problems) lines.push(`  - ${p}`);
-    if (report.coredns.pods.some((p) => p.state === 'stuck')) lines.push(`Run: safe-eksctl heal --cluster ${report.cluster} --region ${report.region}`);
+    if (c?.pods.some((p) => p.state === 'stuck')) lines.push(`Run: safe-eksctl heal --cluster ${report.cluster} --region ${report.region}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -83,7 +83,7 @@ describe('check and heal in process', () => {
     expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATING' })]);
     expect(report.problems[0]).toBe('Fargate profile fp-coredns is CREATING');
     // With no ACTIVE profile and no node, CoreDNS can never run: said so per pod.
-    expect(report.coredns.pods.map((p) => p.state)).toEqual(['unschedulable', 'unschedulable']);
+    expect(report.coredns!.pods.map((p) => p.state)).toEqual(['unschedulable', 'unschedulable']);
     expect(writes(s.kubeRequestsByMethod())).toBe(before);
   });
 

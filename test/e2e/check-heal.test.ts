@@ -33,8 +33,8 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
       ['fp-kube-system', 'ACTIVE'],
     ]);
     expect(report.coredns).toMatchObject({ found: true, desired: 2, ready: 0 });
-    expect(report.coredns.pods).toHaveLength(2);
-    for (const pod of report.coredns.pods) {
+    expect(report.coredns!.pods).toHaveLength(2);
+    for (const pod of report.coredns!.pods) {
       expect(pod).toMatchObject({ state: 'stuck', phase: 'Pending', scheduler: 'default-scheduler', node: null, profile: 'fp-kube-system' });
       expect(pod.conditions.join(' ')).toContain('PodScheduled=False');
       expect(pod.latestEvent?.reason).toBe('FailedScheduling');
@@ -43,7 +43,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
 
     const text = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
     expect(text.exitCode).toBe(1);
-    for (const pod of report.coredns.pods) expect(text.stdout).toContain(pod.name);
+    for (const pod of report.coredns!.pods) expect(text.stdout).toContain(pod.name);
     expect(text.stdout).toContain('latest event: FailedScheduling');
     expect(text.stdout).toContain(`safe-eksctl heal --cluster ${CLUSTER}`);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
@@ -62,7 +62,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     const well = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(well.exitCode, well.stdout).toBe(0);
     expect(well.json).toMatchObject({ ok: true, problems: [], coredns: { desired: 2, ready: 2 } });
-    expect(well.json!.coredns.pods.filter((p) => p.state !== 'terminating').every((p) => p.state === 'healthy' && p.scheduler === 'fargate-scheduler')).toBe(true);
+    expect(well.json!.coredns!.pods.filter((p) => p.state !== 'terminating').every((p) => p.state === 'healthy' && p.scheduler === 'fargate-scheduler')).toBe(true);
 
     const writesBeforeSecondHeal = writes(s.kubeRequestsByMethod());
     const again = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--workloads', '--output', 'json'], env);
@@ -118,6 +118,21 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     const checked = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
     expect(checked.exitCode).toBe(1);
     expect(checked.stderr.trim()).toMatch(/^safe-eksctl: cannot read the Fargate profiles of "fargate-demo": .*not authorized to perform: eks:DescribeFargateProfile/);
+    expect(checked.stdout).toBe('');
+    // A pipeline parsing -o json gets one document that fails closed, not an empty stdout.
+    const json = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(json.exitCode).toBe(1);
+    expect(json.json).toEqual({
+      ok: false,
+      exitCode: 1,
+      cluster: CLUSTER,
+      region: s.region,
+      profiles: [],
+      coredns: null,
+      problems: [expect.stringMatching(/^cannot read the Fargate profiles of "fargate-demo": /)],
+      error: json.json!.problems[0],
+    });
+    expect(json.stderr.trim()).toBe(`safe-eksctl: ${json.json!.error}`);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
   }, 60_000);
 });
