@@ -9,5 +9,8 @@ export default defineConfig({
     // Most of the suite waits on simulated time and child processes rather than the CPU, so more files run at once
     // than there are cores; scenarios against the simulator are further limited by test/helpers/scenario.ts.
     maxWorkers: 4,
+    // The bins turn off the AWS SDK's Node 20 notice; tests that load the SDK in the worker do the same, so the log
+    // shows test output only.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

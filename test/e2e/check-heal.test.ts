@@ -92,6 +92,23 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     expect(flag.json?.region).toBe(env['AWS_REGION']);
   }, 60_000);
 
+  it('no CoreDNS Deployment at all: heal has nothing to heal (exit 0, no write), check fails the gate (exit 1)', async () => {
+    const { s, env } = await clusterLeftPendingByEksctl0207();
+    s.world.kubeCluster(CLUSTER)!.delete('deployments', 'kube-system', 'coredns');
+    const before = writes(s.kubeRequestsByMethod());
+
+    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(healed.exitCode, healed.stderr).toBe(0);
+    expect(healed.json).toMatchObject({ ok: true, coredns: { desired: 0, ready: 0, stuckBefore: 0, restarts: 0 } });
+    expect(healed.stderr).toContain('Heal CoreDNS: no CoreDNS Deployment, nothing to heal');
+    expect(writes(s.kubeRequestsByMethod())).toBe(before);
+
+    const checked = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    expect(checked.exitCode).toBe(1);
+    expect(checked.json).toMatchObject({ ok: false, coredns: { found: false } });
+    expect(checked.json!.problems).toContain('no CoreDNS Deployment (kube-system/coredns): nothing resolves names');
+  }, 60_000);
+
   it('a role without eks:DescribeFargateProfile: heal stops at once with exit 3 and changes nothing; check exits 1', async () => {
     const { s, env } = await clusterLeftPendingByEksctl0207();
     s.faults.eksAccessDenied.push('DescribeFargateProfile');
