@@ -11,6 +11,7 @@ const { runScenario } = await import('./scenarios.js');
 const { measureProfileWait } = await import('./frugality.js');
 const { measureStartup } = await import('./startup.js');
 const { measureDemoMemory } = await import('./memory.js');
+const { measureSimulator } = await import('./simulator.js');
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +50,8 @@ progress(`start-up, ${runs} runs each`);
 const startup = measureStartup({ runs });
 progress('memory of a full demo');
 const memory = await measureDemoMemory({ timeScale });
+progress(`the simulator: ${runs} starts, 3 full fake eksctl create cluster runs`);
+const simulator = await measureSimulator({ runs, createRuns: 3 });
 
 // eksctl's own step is the yardstick for heal latency; safe-eksctl's is the mean over the cases eksctl misses.
 const eksctlHeal = cases[0]?.eksctl.healLatencyS;
@@ -79,6 +82,7 @@ const results = {
   },
   startup,
   memory,
+  simulator,
   benchRealSeconds: Math.round((performance.now() - started) / 1000),
 };
 await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -140,6 +144,12 @@ function table(r) {
   lines.push('');
   lines.push('Memory: peak RSS of `safe-eksctl demo`');
   lines.push(`  safe-eksctl (with the in-process simulator) ${r.memory.safeEksctlPeakRssMb} MB; eksctl create child ${r.memory.eksctlCreatePeakRssMb} MB; eksctl version child ${r.memory.eksctlVersionPeakRssMb} MB`);
+  lines.push('');
+  const sim = r.simulator;
+  const spread = (/** @type {any} */ x, /** @type {string} */ unit) => `${x.median} ${unit} (${x.min}–${x.max})`;
+  lines.push('The simulator (the test bed every suite runs on)');
+  lines.push(`  startSimulator in process           first ${sim.firstStartMs} ms, then ${spread(sim.startMs, 'ms')} over ${sim.runs} runs`);
+  lines.push(`  fake eksctl create cluster at ${sim.createTimeScale}    ${spread(sim.createRealS, 's')} over ${sim.createRuns} runs; floor ${sim.createFloorS} s (${sim.createSimulatedWaitS} simulated s): ${sim.createVsFloor}× the floor`);
   lines.push('');
   lines.push(`(${r.benchRealSeconds} s; figures kept in bench/results.json)`);
   return `${lines.join('\n')}\n`;
