@@ -86,6 +86,7 @@ function addHealOptions(cmd: Command): Command {
     .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long', '20m')
     .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long', '10m')
     .option('--workloads', 'also restart other workloads a Fargate profile stranded in Pending')
+    .option('--workloads-timeout <duration>', 'with --workloads: give up waiting for the restarted workloads after this long', '20m')
     .option('--delete-stranded-pods', 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')

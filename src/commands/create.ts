@@ -219,6 +219,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           pollIntervalMs: options.pollIntervalMs,
           fargateTimeoutMs: options.fargateTimeoutMs,
           corednsTimeoutMs: options.corednsTimeoutMs,
+          workloadsTimeoutMs: options.workloadsTimeoutMs,
           heal: options.heal,
           workloads: options.workloads,
           deleteStrandedPods: options.deleteStrandedPods,

@@ -109,6 +109,7 @@ export function healTasks<Ctx>(
     pollIntervalMs: options.pollIntervalMs,
     fargateTimeoutMs: options.fargateTimeoutMs,
     corednsTimeoutMs: options.corednsTimeoutMs,
+    workloadsTimeoutMs: options.workloadsTimeoutMs,
     heal: true,
     workloads: options.workloads,
     deleteStrandedPods: options.deleteStrandedPods,

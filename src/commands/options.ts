@@ -9,6 +9,7 @@ export interface PipelineOptions {
   pollIntervalMs: number;
   fargateTimeoutMs: number;
   corednsTimeoutMs: number;
+  workloadsTimeoutMs: number;
   workloads: boolean;
   deleteStrandedPods: boolean;
   kubeconfig?: string;
@@ -28,6 +29,8 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
     pollIntervalMs: Math.round(pollSeconds * 1_000),
     fargateTimeoutMs: parseDuration(String(options['fargateTimeout'] ?? '20m'), '--fargate-timeout'),
     corednsTimeoutMs: parseDuration(String(options['corednsTimeout'] ?? '10m'), '--coredns-timeout'),
+    // Longer than CoreDNS's: an OrderedReady StatefulSet replaces its pods one at a time, each a Fargate start.
+    workloadsTimeoutMs: parseDuration(String(options['workloadsTimeout'] ?? '20m'), '--workloads-timeout'),
     workloads: options['workloads'] === true,
     deleteStrandedPods: options['deleteStrandedPods'] === true,
     ...(typeof kubeconfig === 'string' ? { kubeconfig } : {}),

@@ -24,6 +24,8 @@ export interface ClusterHealthOptions {
   pollIntervalMs: number;
   fargateTimeoutMs: number;
   corednsTimeoutMs: number;
+  /** `--workloads-timeout`: the deadline of the stranded workloads' rollouts. */
+  workloadsTimeoutMs: number;
   /** `--no-heal` gives false. */
   heal: boolean;
   /** `--workloads`: restart the other owners of pods the profiles stranded (off when absent). */
@@ -97,8 +99,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
               deleteStrandedPods: options.deleteStrandedPods === true,
               clock,
               signal,
-              // One deadline flag for every heal: the workloads get what CoreDNS gets.
-              timeoutMs: options.corednsTimeoutMs,
+              timeoutMs: options.workloadsTimeoutMs,
               onResult: (records) => (recorder.workloads = records),
             }),
             skip: () => (options.heal ? false : '--no-heal: stranded workloads were left as they are'),

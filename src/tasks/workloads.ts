@@ -17,7 +17,7 @@ import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration, plural, type WorkloadRecord } from '../report.js';
 import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, rolledOut } from './heal-coredns.js';
 
-export const DEFAULT_WORKLOADS_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_WORKLOADS_TIMEOUT_MS = 20 * 60_000;
 
 export interface HealWorkloadsOptions {
   /** ACTIVE Fargate profiles with their selectors. */
@@ -49,7 +49,8 @@ export class WorkloadHealError extends SafeEksctlError {
 /** Finds the stranded pods, acts on their owners and verifies each restart. Resolves with one record per owner. */
 export async function healWorkloads(kube: ClusterKubeApi, options: HealWorkloadsOptions): Promise<WorkloadRecord[]> {
   const { profiles, deleteStrandedPods, clock = systemClock, signal, onProgress } = options;
-  const deadline = clock.now() + (options.timeoutMs ?? DEFAULT_WORKLOADS_TIMEOUT_MS);
+  const startedAt = clock.now();
+  const deadline = startedAt + (options.timeoutMs ?? DEFAULT_WORKLOADS_TIMEOUT_MS);
   const owners = await retrying(() => strandedOwners(kube, profiles, deleteStrandedPods), clock, signal, deadline);
   const records = owners.map(toRecord);
   onProgress?.(owners.length === 0 ? 'nothing stranded' : `${plural(owners.length, 'owner')} of stranded pods`);
@@ -65,7 +66,7 @@ export async function healWorkloads(kube: ClusterKubeApi, options: HealWorkloads
       if (owner.action !== 'restart') return;
       const record = records[i]!;
       try {
-        await healOwner(kube, owner, record, { ...options, clock, deadline });
+        await healOwner(kube, owner, record, { ...options, clock, deadline, startedAt });
         record.action = 'restarted';
       } catch (error) {
         if (!(error instanceof OwnerHealError)) throw error;
@@ -118,13 +119,12 @@ async function healOwner(
   kube: ClusterKubeApi,
   owner: StrandedOwner,
   record: WorkloadRecord,
-  options: HealWorkloadsOptions & { clock: Clock; deadline: number },
+  options: HealWorkloadsOptions & { clock: Clock; deadline: number; startedAt: number },
 ): Promise<void> {
   const { profiles, clock, signal, deadline, fargateStartMs } = options;
   const kind = owner.kind as RestartableKind;
   const delays = options.delays?.() ?? pollDelays();
   const restartBackoff = options.restartBackoff?.() ?? restartDelays();
-  const start = clock.now();
   let seenAtRestart = new Set<string>();
   let nextRestartAt = 0;
   let classified: ClassifiedPod[] = [];
@@ -164,7 +164,8 @@ async function healOwner(
       const notReady = classified.filter((c) => c.state !== 'healthy' && c.state !== 'terminating').slice(0, 3);
       const why = [...notReady.map((c) => `pod ${c.pod.name} ${c.state}: ${c.reason}`), ...(lastError ? [`last error: ${lastError.message}`] : [])];
       throw new OwnerHealError(
-        `not Ready on Fargate after ${formatDuration(clock.now() - start)} (${record.ready ?? 0}/${record.desired ?? 0} ready, ` +
+        // Counted from the start of the workloads' heal, as their deadline (--workloads-timeout) is.
+        `not Ready on Fargate after ${formatDuration(clock.now() - options.startedAt)} (${record.ready ?? 0}/${record.desired ?? 0} ready, ` +
           `${plural(record.restarts, 'restart')})${why.length > 0 ? `; ${why.join('; ')}` : ''}`,
       );
     }

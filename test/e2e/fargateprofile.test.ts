@@ -81,6 +81,22 @@ describe('create fargateprofile', () => {
     expect(pods['node-agent-x7k2p']).toBe('default-scheduler Pending');
   }, 90_000);
 
+  it('--workloads-timeout is the deadline of the workloads, apart from CoreDNS: exit 1 naming the owners not Ready', async () => {
+    const { s, env, config } = await clusterWithStrandedApps();
+    // Fargate pods take 6 real seconds to start from now on: CoreDNS (10m) waits them out, the workloads (2s) cannot.
+    s.faults.fargateStartSeconds = 600;
+    const result = await run(config, env, '--workloads', '--workloads-timeout', '2s');
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.json).toMatchObject({ ok: false, exitCode: 1, coredns: { ready: 2, desired: 2 } });
+    expect(result.json!.phases.map((p) => [p.name, p.status]).slice(-2)).toEqual([
+      ['Heal CoreDNS', 'ok'],
+      ['Heal stranded workloads', 'failed'],
+    ]);
+    // The deadline counts from the start of the workloads' heal; a poll in flight may end a second past it.
+    expect(result.json!.error).toMatch(/Deployment apps\/web: not Ready on Fargate after [23]s \(0\/2 ready, 1 restart\)/);
+    expect(byName(result.json!.workloads)['Deployment/web']).toMatchObject({ action: 'failed', restarts: 1 });
+  }, 90_000);
+
   it('without --workloads touches none of them, and the report says so', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
     const before = await podStates(s, CLUSTER, 'apps');
