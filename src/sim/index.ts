@@ -53,6 +53,8 @@ export interface Simulator {
   requestCounts: Record<string, number>;
   /** Kubernetes API requests received per HTTP method, so far. */
   kubeRequestsByMethod(): Record<string, number>;
+  /** Kubernetes API requests refused with 401 so far (an expired token, say). */
+  kubeUnauthorizedCount(): number;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults,
       requestCounts: eks.requestCounts,
       kubeRequestsByMethod: () => kube.requestsByMethod(),
+      kubeUnauthorizedCount: () => kube.unauthorizedCount(),
       close,
     };
   } catch (error) {

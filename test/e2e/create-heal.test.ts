@@ -16,6 +16,7 @@ function expectHealthy(run: ScenarioResult) {
     ['Wait for Fargate profiles', 'ok'],
     ['Heal CoreDNS', 'ok'],
   ]);
+  expect(run.report?.profiles.length).toBeGreaterThan(0);
   for (const profile of run.report?.profiles ?? []) expect(profile).toMatchObject({ status: 'ACTIVE', polls: expect.any(Number) });
   expect(run.report?.coredns).toMatchObject({ desired: 2, ready: 2 });
   expect(run.leftover).toEqual([]);
@@ -78,14 +79,14 @@ describe.concurrent('safe-eksctl create: the weather of a real AWS', { timeout: 
     const run = await runScenario({ eksctlVersion: '0.207.0', faults: ['token-ttl=300', 'fargate-start=600'], timeScale: 0.01 });
     expectHealthy(run);
     expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 1 });
-    // Without a refresh the first 401 after 3 s would have ended the heal.
-    expect(run.report?.phases.find((p) => p.name === 'Heal CoreDNS')?.durationMs).toBeGreaterThan(4_000);
+    // The simulator refused at least one expired token, and the heal went on with a fresh one.
+    expect(run.kubeUnauthorized).toBeGreaterThanOrEqual(1);
   });
 
   it('the webhook sees the profile only after the first restart: the replacements miss Fargate, a second restart lands', async () => {
-    // eksctl sleeps 30 s after the last profile; a 300 s webhook delay (3 real seconds) outlasts that and the way from
-    // eksctl's end to safe-eksctl's first restart, and the next restart comes no sooner than 4 real seconds later.
-    const run = await runScenario({ eksctlVersion: '0.207.0', faults: ['webhook-delay=300'], timeScale: 0.01 });
+    // eksctl sleeps 30 s after the last profile; a 600 s webhook delay (6 real seconds) outlasts that and the way from
+    // eksctl's end to safe-eksctl's first restart (about 0.5 real s on an idle machine), and later restarts follow.
+    const run = await runScenario({ eksctlVersion: '0.207.0', faults: ['webhook-delay=600'], timeScale: 0.01 });
     expectHealthy(run);
     expect(run.report?.coredns).toMatchObject({ stuckBefore: 2 });
     expect(run.report?.coredns?.restarts).toBeGreaterThanOrEqual(2);

@@ -130,6 +130,8 @@ export interface ScenarioResult {
   report: RunReport | undefined;
   /** EKS/STS requests the simulator received per operation (create mode; {} in demo mode). */
   requestCounts: Record<string, number>;
+  /** Kubernetes requests the simulator refused with 401, an expired token say (create mode; undefined in demo mode). */
+  kubeUnauthorized: number | undefined;
   /** Pids of the scenario's other processes (the fake eksctl) seen when the interrupt was sent. */
   pidsAtInterrupt: number[];
   /** Pids of the scenario's processes still alive after the bin ended (should be []). */
@@ -303,6 +305,7 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       stderr: String(result.stderr ?? ''),
       report,
       requestCounts: { ...(sim?.requestCounts ?? {}) },
+      kubeUnauthorized: sim?.kubeUnauthorizedCount(),
       pidsAtInterrupt,
       leftover: await settleLeftovers(id),
       durationMs,

@@ -16,6 +16,8 @@ interface FaultCase {
   /** Whether safe-eksctl finds CoreDNS stuck (and so restarts it); undefined when the run never reaches the heal. */
   stuck?: boolean;
   args?: string[];
+  /** The heal outlives its first token: the simulator must have refused one (401) and the run still succeeded. */
+  tokenRefused?: true;
 }
 
 const STUCK = { eksctlVersion: '0.207.0', stuck: true } as const;
@@ -37,13 +39,14 @@ const ALONE: FaultCase[] = [
   { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['webhook-delay=40'], ...STUCK, exitCode: 0 },
-  { faults: ['webhook-delay=40'], ...HEALED_BY_EKSCTL, exitCode: 0 },
+  // Under eksctl's 30 s sleep, so its own restart lands after the webhook sees the profile (40 s raced it: ~0.1 s real).
+  { faults: ['webhook-delay=20'], ...HEALED_BY_EKSCTL, exitCode: 0 },
   { faults: ['fargate-start=120'], ...STUCK, exitCode: 0 },
   { faults: ['rollout-stuck'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
   // eksctl waits for its own rollout until its --timeout, then fails.
   { faults: ['rollout-stuck'], eksctlVersion: '0.230.0', exitCode: 5, args: ['--timeout', '3m'] },
   // About 3 real seconds at time scale 0.01: the heal outlives its first token.
-  { faults: ['token-ttl=300', 'fargate-start=300'], ...STUCK, exitCode: 0 },
+  { faults: ['token-ttl=300', 'fargate-start=300'], ...STUCK, exitCode: 0, tokenRefused: true },
 ];
 
 const PAIRS: FaultCase[] = [
@@ -71,6 +74,7 @@ describe.concurrent('fault matrix through create', { timeout: 180_000 }, () => {
       expect(run.report?.exitCode).toBe(c.exitCode);
       expect(run.leftover).toEqual([]);
       expectNoSecrets(run);
+      if (c.tokenRefused) expect(run.kubeUnauthorized).toBeGreaterThanOrEqual(1);
       const coredns = run.report?.coredns;
       if (c.stuck === undefined) {
         expect(coredns ?? null).toBeNull();

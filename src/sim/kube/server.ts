@@ -40,6 +40,8 @@ export interface KubeServer {
   requestCount(): number;
   /** The same per HTTP method (GET, PATCH, DELETE, …): tests prove a command only read. */
   requestsByMethod(): Record<string, number>;
+  /** Requests refused with 401 (a token expired, for another cluster, or forged): tests prove a refresh happened. */
+  unauthorizedCount(): number;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ class HttpError extends Error {
 export async function startKubeServer(options: KubeServerOptions): Promise<KubeServer> {
   const random = seededRandom(options.randomSeed ?? 7);
   let requests = 0;
+  let unauthorized = 0;
   const byMethod: Record<string, number> = {};
   const server: Server = createServer({ key: SIM_SERVER_KEY_PEM, cert: SIM_SERVER_CERT_PEM }, (req, res) => {
     requests++;
@@ -86,9 +89,11 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
       tokenTtlSeconds: options.faults.tokenTtlSeconds,
     });
     // The reason stays in the server: a real API server answers every failed authentication with a bare 401.
-    if (!auth.ok) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
-    const cluster = options.lookupCluster(auth.clusterName);
-    if (!cluster) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+    const cluster = auth.ok ? options.lookupCluster(auth.clusterName) : undefined;
+    if (!cluster) {
+      unauthorized++;
+      return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+    }
     if (options.faults.kube5xx > 0 && random() < options.faults.kube5xx) {
       return sendStatus(res, 500, 'InternalError', 'Internal error occurred: simulated fault kube-5xx');
     }
@@ -244,6 +249,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     caPem: SIM_CA_CERT_PEM,
     requestCount: () => requests,
     requestsByMethod: () => ({ ...byMethod }),
+    unauthorizedCount: () => unauthorized,
     close: () =>
       new Promise<void>((resolve) => {
         for (const finish of [...watches]) finish();
