@@ -12,6 +12,25 @@ function standIn(extra: Record<string, string> = {}) {
   return { dir, log, env: { ...process.env, RECORDING_EKSCTL_LOG: log, ...extra } };
 }
 
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the process ends within `timeoutMs` real milliseconds (a generous bound: it only limits a failing test). */
+async function ends(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (running(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
 describe('resolveEksctl', () => {
   const onPath = binDir('eksctl', RECORDING_EKSCTL);
 
@@ -178,6 +197,12 @@ describe('runEksctl', () => {
         },
       }),
     ).rejects.toThrow('renderer broke');
+    const events = recorded(log);
+    expect(events).toHaveLength(1);
+    // The stand-in waits forever for a signal it records: it is gone, and not by SIGINT, so it was killed.
+    const pid = events[0]!.pid!;
+    expect(pid).toBeGreaterThan(0);
+    expect(await ends(pid)).toBe(true);
     expect(recorded(log)).toHaveLength(1);
   });
 
