@@ -51,8 +51,13 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     }
     expect(await kube.listPods('kube-system', 'k8s-app=nothing')).toEqual([]);
     expect(await kube.listNodes()).toEqual([]);
+    // With no nodes at all, the scheduler said why the pod stays Pending.
     const events = await kube.listEvents('kube-system', pods[0]!.name);
-    for (const e of events) expect(e).toMatchObject({ reason: expect.any(String), message: expect.any(String) });
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'FailedScheduling', message: 'no nodes available to schedule pods' }),
+    );
+    for (const e of events) expect(e.lastSeen).toBeGreaterThan(0);
   });
 
   it('restarts like kubectl rollout restart, removing the compute-type annotation in the same patch', async () => {
@@ -108,9 +113,12 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     // X-Amz-Date has whole seconds, so a token's real age is judged to ±1 s: keep the lifetime well above that.
     const { s, kube } = await cluster({ faults: ['token-ttl=40'], timeScale: 0.05, controlPlaneSeconds: 2 });
     expect(await kube.listPods('kube-system')).not.toHaveLength(0);
+    const refusedBefore = s.kubeUnauthorizedCount();
     // 40 simulated seconds pass in 2 s: the cached token is refused from then on.
     await s.clock.sleep(50_000);
     expect(await kube.listPods('kube-system')).not.toHaveLength(0);
+    // The cached token was really refused (401) on the way to that success, so the list above went through a new one.
+    expect(s.kubeUnauthorizedCount()).toBeGreaterThan(refusedBefore);
   });
 
   it('Kubernetes 5xx answers come back as a retryable KubeApiError', async () => {
