@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, RECORDING_EKSCTL, recorded, type Recorded } from '../helpers/bin.js';
-import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, type ScenarioResult } from '../helpers/scenario.js';
+import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, SCENARIO_TEST_TIMEOUT_MS, type ScenarioResult } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
@@ -24,7 +24,7 @@ function expectCleanEnd(run: ScenarioResult) {
   expectNoSecrets(run);
 }
 
-describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl create: failures', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('a profile ends CREATE_FAILED: eksctl is stopped at once, exit 3 with the health issue', async () => {
     // The fake eksctl, like eksctl, would wait for the failed profile until its --timeout (25 minutes).
     const run = await runScenario({ timeScale: QUICK_TIME_SCALE, faults: ['profile-create-failed=fp-kube-system'] });
@@ -93,7 +93,8 @@ describe.concurrent('safe-eksctl create: failures', { timeout: 120_000 }, () => 
       // A stand-in eksctl that records signals and ignores them, reached through a later --eksctl.
       args: ['--eksctl', RECORDING_EKSCTL],
       env: { RECORDING_EKSCTL_WAIT: '1', RECORDING_EKSCTL_STUBBORN: '1', RECORDING_EKSCTL_LOG: 'eksctl-events.log' },
-      interrupt: { when: /› .*ready/, againAfterMs: 500 },
+      // The second Ctrl-C only once the stand-in has recorded (and ignored) the first.
+      interrupt: { when: /› .*ready/, againWhen: (dir) => recorded(join(dir, 'eksctl-events.log')).some((e) => e.signal === 'SIGINT') },
       onEnd: (dir) => (events = recorded(join(dir, 'eksctl-events.log'))),
     });
     expect(run.exitCode, run.stderr).toBe(130);

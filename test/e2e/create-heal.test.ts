@@ -2,7 +2,7 @@
 // and the weather a real AWS brings (throttling, 5xx, short-lived tokens, a slow admission webhook).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, type ScenarioResult } from '../helpers/scenario.js';
+import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, SCENARIO_TEST_TIMEOUT_MS, type ScenarioResult } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
@@ -23,7 +23,7 @@ function expectHealthy(run: ScenarioResult) {
   expectNoSecrets(run);
 }
 
-describe.concurrent('safe-eksctl create: the configurations of the bug report', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl create: the configurations of the bug report', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('bug report labels with eksctl 0.207.0: CoreDNS stuck, healed with exactly one restart', async () => {
     // The simulator's default timings here: the bug report as it happens, two minutes per profile.
     const run = await runScenario({ timeScale: QUICK_TIME_SCALE, config: 'bug-report.yaml', eksctlVersion: '0.207.0', timings: {} });
@@ -65,7 +65,7 @@ describe.concurrent('safe-eksctl create: the configurations of the bug report', 
   });
 });
 
-describe.concurrent('safe-eksctl create: the weather of a real AWS', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl create: the weather of a real AWS', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('EKS throttles 20% of calls and answers 5xx to another 20%: retried, healed', async () => {
     // Not 0.3 each: half the calls failing makes the fake eksctl's SDK retry on real, unscaled backoff for tens of
     // seconds; safe-eksctl's own side copes with either.
@@ -122,7 +122,7 @@ function eksctlTitle(run: ScenarioResult): string | undefined {
 
 // In demo mode the pipeline waits on the simulator's clock, so eksctl's 30 s sleep and safe-eksctl's webhook grace
 // keep their real proportion (in create mode safe-eksctl waits on the real clock while eksctl's time is scaled).
-describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated time)', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated time)', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('bug report with eksctl 0.207.0: one restart in all, made before eksctl exits', async () => {
     // 0.02: eksctl's 30 s sleep is 600 real ms, room enough for the grace, DescribeCluster and the first look on a busy machine.
     const run = await runScenario({ mode: 'demo', config: 'bug-report.yaml', eksctlVersion: '0.207.0', timeScale: 0.02 });

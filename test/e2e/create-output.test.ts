@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, QUICK_TIME_SCALE, runScenario } from '../helpers/scenario.js';
+import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
-describe.concurrent('safe-eksctl create: output', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('-f - with --log-file and --no-heal: one JSON document on stdout, progress on stderr, every eksctl line logged', async () => {
     let log = '';
     const run = await runScenario({

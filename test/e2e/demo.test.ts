@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
+import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
-describe.concurrent('safe-eksctl demo', { timeout: 120_000 }, () => {
+describe.concurrent('safe-eksctl demo', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('replays the bug report by default: CoreDNS stuck, healed with one restart, times said to be simulated', async () => {
     const run = await runScenario({ mode: 'demo', output: 'text' });
     expect(run.exitCode, run.stderr).toBe(0);

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from '../../src/sim/faults.js';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario } from '../helpers/scenario.js';
+import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
 
@@ -65,7 +65,7 @@ it('the matrix has every simulator fault alone', () => {
   expect([...FAULT_NAMES].filter((name) => !alone.has(name))).toEqual([]);
 });
 
-describe.concurrent('fault matrix through create', { timeout: 180_000 }, () => {
+describe.concurrent('fault matrix through create', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   for (const c of [...ALONE, ...PAIRS]) {
     const title = `${c.faults.join(' + ')} with eksctl ${c.eksctlVersion} → exit ${c.exitCode}`;
     it(title, async () => {

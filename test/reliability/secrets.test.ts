@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { assertBuilt } from '../helpers/bin.js';
-import { runScenario, type ScenarioOptions } from '../helpers/scenario.js';
+import { runScenario, SCENARIO_TEST_TIMEOUT_MS, type ScenarioOptions } from '../helpers/scenario.js';
 
 /** The simulator accepts any session token; this one is easy to find if it is ever printed. */
 const SESSION_TOKEN = 'SESSION-TOKEN-MARKER-7f3a9c';
@@ -48,7 +48,7 @@ const SCENARIOS: [string, ScenarioOptions, number][] = [
   ['demo, --verbose --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--verbose'] }, 0],
 ];
 
-describe.concurrent('no secret in any output', { timeout: 120_000 }, () => {
+describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   for (const [title, options, exitCode] of SCENARIOS) {
     it(title, async () => {
       // demo has no --log-file; everywhere else eksctl's every line goes to one.
