@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { createEksToken } from '../../src/adapters/token.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { until } from '../adapters/sim-helpers.js';
 
 const TIME_SCALE = 0.01;
 const CREATE_TIMEOUT_MS = 25_000;
@@ -214,9 +215,15 @@ describe('fake eksctl with managed nodegroups', () => {
     });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`created 1 managed nodegroup(s) in cluster "${name}"`);
-    await sleep(500);
-    const pods = await coreDnsPods(name);
-    expect(pods.every((p) => p.status?.phase === 'Running' && !(p.spec?.nodeName ?? 'fargate-').startsWith('fargate-'))).toBe(true);
+    // The nodes are there; the pods start on them a few simulated seconds later (ec2PodStartSeconds).
+    const onEc2 = (p: V1Pod) => p.status?.phase === 'Running' && !(p.spec?.nodeName ?? 'fargate-').startsWith('fargate-');
+    let pods: V1Pod[] = [];
+    await until(sim, 'both CoreDNS pods Running on EC2 nodes', async () => {
+      pods = await coreDnsPods(name);
+      return pods.length === 2 && pods.every(onEc2);
+    }, 10 * 60_000);
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) expect(pod).toMatchObject({ status: { phase: 'Running' }, spec: { nodeName: expect.stringMatching(/^ip-/) } });
   });
 });
 
@@ -270,6 +277,8 @@ describe('fake eksctl when tokens age out', () => {
     });
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.stdout).toContain('"coredns" pods are now scheduled onto Fargate');
+    // A token really aged out on the way: the simulator refused at least one request with 401, and the run went on.
+    expect(shortLived.kubeUnauthorizedCount()).toBeGreaterThanOrEqual(1);
   });
 });
 
