@@ -1,4 +1,6 @@
 import { Listr } from 'listr2';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInterrupt } from '../../src/adapters/eksctl.js';
 import { ExitCode, SafeEksctlError } from '../../src/errors.js';
@@ -8,12 +10,16 @@ import { quietLogger } from './listr-helpers.js';
 
 afterAll(removeTempDirs);
 
-/** The eksctl phase alone, with the recording eksctl waiting for a signal. */
+/**
+ * The eksctl phase alone, with the recording eksctl waiting for a signal. `output` is the phase's --log-file: eksctl's
+ * lines as they came, where the stand-in's "ready" says its signal handlers are in place.
+ */
 async function runPhase(
-  watch: (signal: AbortSignal, log: string, note: (line: string) => void) => Promise<unknown>,
+  watch: (signal: AbortSignal, log: string, note: (line: string) => void, output: string) => Promise<unknown>,
   extraEnv: Record<string, string> = {},
 ) {
   const { dir, log } = recordingDir();
+  const output = join(dir, 'eksctl-output.log');
   const task = eksctlTask<object>({
     title: 'eksctl create cluster',
     binary: RECORDING_EKSCTL,
@@ -22,7 +28,8 @@ async function runPhase(
     cwd: dir,
     interrupt: createInterrupt(),
     verbose: false,
-    watch: (signal, note) => watch(signal, log, note),
+    logFile: output,
+    watch: (signal, note) => watch(signal, log, note, output),
   });
   const list = new Listr([task], { renderer: 'test', rendererOptions: { logger: quietLogger() }, exitOnError: true });
   const error = await list.run().then(
@@ -32,14 +39,21 @@ async function runPhase(
   return { error, events: recorded(log), title: list.tasks[0]?.title };
 }
 
+function ready(output: string): boolean {
+  return existsSync(output) && readFileSync(output, 'utf8').split('\n').includes('ready');
+}
+
 describe('eksctlTask with a watch', () => {
   it('a watch that fails stops eksctl with SIGINT and fails the phase with its error and exit code', async () => {
     let watchSignal: AbortSignal | undefined;
-    const { error, events } = await runPhase(async (signal, log) => {
+    const { error, events } = await runPhase(async (signal, _log, _note, output) => {
       watchSignal = signal;
-      // Fail only once eksctl runs (its signal handlers come right after it records its argv).
-      while (recorded(log).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Fail only once eksctl would record the SIGINT: it prints "ready" after installing its signal handlers.
+      while (!ready(output)) {
+        // An eksctl that ends without "ready" ends the wait too, and the test fails on what follows.
+        signal.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       throw new SafeEksctlError('Fargate profile "fp" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: in use', ExitCode.fargateProfile);
     });
     expect(error).toBeInstanceOf(SafeEksctlError);
