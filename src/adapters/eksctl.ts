@@ -2,10 +2,10 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
-import { delimiter, isAbsolute, join, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { execa, type Result } from 'execa';
 import { parseEksctlVersion } from '../core/version.js';
-import { ExitCode, SafeEksctlError } from '../errors.js';
+import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 
 export const EKSCTL_ENV = 'SAFE_EKSCTL_EKSCTL';
@@ -193,5 +193,29 @@ async function openLog(logFile: string) {
     return await open(logFile, 'w');
   } catch (error) {
     throw new SafeEksctlError(`--log-file ${logFile}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
+  }
+}
+
+/**
+ * `--log-file`, judged before anything starts: it is opened (and emptied) before eksctl runs, so it must not be the
+ * config eksctl is about to read, nor a directory, and its directory must exist.
+ */
+export function checkLogFile(logFile: string, configPath: string | undefined, cwd: string): void {
+  const path = resolve(cwd, logFile);
+  const bad = (problem: string) => new UsageError(`--log-file ${logFile}: ${problem}`);
+  const stat = statOrUndefined(path);
+  if (stat?.isDirectory()) throw bad('is a directory');
+  const config = configPath === undefined ? undefined : statOrUndefined(configPath);
+  // Same device and inode: the same file, also through a symlink or a hard link.
+  if (stat && config && stat.dev === config.dev && stat.ino === config.ino) throw bad('is the config file (eksctl would read it emptied)');
+  const parent = statOrUndefined(dirname(path));
+  if (!parent?.isDirectory()) throw bad(`no such directory: ${dirname(path)}`);
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }

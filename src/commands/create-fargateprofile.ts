@@ -1,7 +1,7 @@
 // `safe-eksctl create fargateprofile -f FILE [--name NAME]`: eksctl adds the profiles to a running cluster, then the
 // same phases as create: wait for the new profiles, heal CoreDNS if it is stuck, and with --workloads every other owner
 // the new profiles stranded (a profile for `apps-*` strands every Pending pod there that was admitted before it).
-import { eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
+import { checkLogFile, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -64,6 +64,7 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   // Bad input ends here, before anything starts: one line from the CLI, exit 2.
   const loaded = await loadClusterConfig(options.configFile, io);
   const profiles = profilesToCreate(loaded, options.name);
+  if (options.logFile !== undefined) checkLogFile(options.logFile, loaded.path, io.cwd);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   const { name: clusterName, region } = loaded.config.metadata;
   return runOnCluster({ clusterName, region, profile: options.profile, configProfiles: profiles }, options, io, deps, (timeline, session, interrupt) => [

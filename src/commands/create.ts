@@ -1,7 +1,7 @@
 // `safe-eksctl create -f FILE` (= `create cluster -f FILE`): plan, preflight, eksctl, wait for Fargate profiles, heal
 // CoreDNS, report. Everything that can be judged before eksctl starts is judged before the task list starts.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
+import { checkLogFile, createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
@@ -77,6 +77,7 @@ export function eksctlCreateArgs(options: CreateOptions, loaded: LoadedConfig): 
 export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
   // Bad input ends here, before anything starts: one line from the CLI, exit 2.
   const loaded = await loadClusterConfig(options.configFile, io);
+  if (options.logFile !== undefined) checkLogFile(options.logFile, loaded.path, io.cwd);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
   const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks, eksKubeConnector }, { watchForFailedProfiles }, { ProfileWaitError }, { newHealState }, { EarlyCoreDnsHeal }] =

@@ -3,8 +3,9 @@
 // 0.207.0 leaves CoreDNS Pending, safe-eksctl sees it and heals it. No AWS account, nothing outside this machine.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkLogFile } from '../adapters/eksctl.js';
 import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
 import { formatDuration } from '../report.js';
@@ -17,6 +18,8 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/bug-report.yaml
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   const settings = simSettings({ ...options, eksctlVersion: options['eksctlVersion'] ?? '0.207.0', timeScale: options['timeScale'] ?? '0.01' });
   const create = parseCreateOptions({ ...options, configFile: options['configFile'] ?? DEMO_CONFIG, eksctlArgs: [] });
+  // Before the simulator starts: a log file that is the config (the shipped example, say) would be emptied.
+  if (create.logFile !== undefined) checkLogFile(create.logFile, create.configFile === '-' ? undefined : resolve(io.cwd, create.configFile), io.cwd);
   const { startSimulator } = await import('../sim/index.js');
   const sim = await startSimulator({ timeScale: settings.timeScale, faults: settings.faults, eksctlVersion: settings.eksctlVersion });
   // eksctl writes a kubeconfig; in a demo it must never touch the user's ~/.kube/config.
