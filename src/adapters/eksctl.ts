@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { execa, type Result } from 'execa';
+import { redactor } from '../core/redact.js';
 import { parseEksctlVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -131,6 +132,8 @@ export interface RunEksctlOptions {
   logFile?: string;
   /** Text for eksctl's stdin (`-f -`); stdin is closed otherwise. */
   input?: string;
+  /** Secrets to mask in eksctl's lines besides those in its environment (resolved credentials). */
+  secrets?: readonly (string | undefined)[];
 }
 
 export interface EksctlRun {
@@ -148,6 +151,7 @@ export async function runEksctl(binary: string, args: readonly string[], options
   if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
   const log = options.logFile === undefined ? undefined : await openLog(options.logFile);
   const lastLines: string[] = [];
+  const redact = redactor(options.env ?? process.env, options.secrets);
   try {
     const child = execa(binary, args, {
       all: true,
@@ -163,7 +167,8 @@ export async function runEksctl(binary: string, args: readonly string[], options
     const forceKill = () => child.kill('SIGKILL');
     forceSignal?.addEventListener('abort', forceKill, { once: true });
     try {
-      for await (const line of child.iterable({ from: 'all' })) {
+      for await (const printed of child.iterable({ from: 'all' })) {
+        const line = redact(printed);
         lastLines.push(line);
         if (lastLines.length > LAST_LINES) lastLines.shift();
         try {

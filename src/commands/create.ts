@@ -182,6 +182,10 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
             ...(loaded.path === undefined ? { input: loaded.text } : {}),
+            secrets: async () => {
+              const resolved = await checkedCredentials();
+              return [resolved.secretAccessKey, resolved.sessionToken];
+            },
             // eksctl waits its whole --timeout on a CREATE_FAILED profile; stop it as soon as one shows up. The same
             // looks start the CoreDNS heal once the profile that captures it is ACTIVE.
             watch: async (signal, note) => {

@@ -15,6 +15,8 @@ export interface EksctlTaskOptions {
   logFile?: string;
   /** The config text for `-f -`. */
   input?: string;
+  /** Secrets to mask in eksctl's lines besides those in `env` (credentials the preflight resolved). */
+  secrets?: () => Promise<readonly (string | undefined)[]>;
   /**
    * Runs beside eksctl until eksctl ends (then `signal` aborts). When it rejects first, eksctl is stopped (SIGINT, then
    * SIGKILL) and the phase fails with that error: a failure eksctl itself would only notice at its --timeout.
@@ -35,7 +37,7 @@ export function eksctlErrorLines(lastLines: readonly string[]): string[] {
 }
 
 export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
-  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch } = options;
+  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch, secrets } = options;
   return {
     title,
     task: async (_ctx, task) => {
@@ -55,7 +57,9 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
       });
       let run: EksctlRun;
       try {
+        const masked = (await secrets?.().catch(() => [])) ?? [];
         run = await runEksctl(binary, args, {
+          secrets: masked,
           env,
           cwd,
           signal: AbortSignal.any([interrupt.signal, stopEksctl.signal]),
