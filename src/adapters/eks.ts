@@ -69,11 +69,15 @@ export interface EksApiOptions {
   profile?: string;
   /** Overrides the endpoint; without it the SDK honours AWS_ENDPOINT_URL_EKS / AWS_ENDPOINT_URL itself. */
   endpoint?: string;
-  /** SDK attempts per call. Our poller owns retries and deadlines, so keep this low. */
+  /**
+   * SDK attempts per call, with the SDK's own jittered backoff (about 1.5 s in all). One-shot reads such as `check`'s
+   * DescribeCluster have no loop of ours, so a passing throttle must not fail them; the profile poller's schedule
+   * and deadline stay in charge beyond that.
+   */
   maxAttempts?: number;
 }
 
-export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 2 }: EksApiOptions): EksApi {
+export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4 }: EksApiOptions): EksApi {
   const client = new EKSClient({
     region,
     maxAttempts,

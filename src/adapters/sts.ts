@@ -42,7 +42,7 @@ export async function checkAwsAccess({ region, profile, credentials, endpoint, s
   } catch (error) {
     throw new SafeEksctlError(`no usable AWS credentials${where}: ${firstLine(error)}`, ExitCode.usage, { cause: error });
   }
-  const sts = new STSClient({ region, credentials: provider, maxAttempts: 2, ...(endpoint ? { endpoint } : {}) });
+  const sts = new STSClient({ region, credentials: provider, maxAttempts: 4, ...(endpoint ? { endpoint } : {}) });
   try {
     const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     return {

@@ -73,6 +73,16 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.json).toMatchObject({ ok: true, coredns: { stuckBefore: 0, restarts: 0, ready: 2 }, workloads: [] });
     expect(writes(s.kubeRequestsByMethod())).toBe(writesBeforeSecondHeal);
+
+    // A passing throttle is retried, not taken for an unhealthy cluster: the gate still opens, time after time.
+    s.faults.eksThrottle = 0.3;
+    const throttledBefore = s.requestCounts['DescribeCluster'] ?? 0;
+    for (let i = 0; i < 4; i++) {
+      const gate = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+      expect(gate.exitCode, gate.stderr).toBe(0);
+    }
+    // More calls than checks: some were throttled and tried again.
+    expect((s.requestCounts['DescribeCluster'] ?? 0) - throttledBefore).toBeGreaterThan(4);
   }, 90_000);
 
   it('region: --region wins, else AWS_REGION; no region or no such cluster is exit 2 with a clear message', async () => {
