@@ -1,8 +1,7 @@
 // Reading and judging an eksctl ClusterConfig. Only the fields safe-eksctl relies on are checked; everything else is
 // passed through untouched so eksctl stays the judge of its own schema (it rejects unknown fields itself).
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { text as readStream } from 'node:stream/consumers';
 import { isScalar, parseAllDocuments, parse as parseYaml, type Document } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -121,19 +120,60 @@ export interface LoadedConfig {
 
 export const STDIN_NAME = '<stdin>';
 
+// The largest ClusterConfig read. Real ones are a few KiB; even one with hundreds of node groups and profiles stays
+// far below 1 MiB. Anything larger is a wrong file, a device or endless stdin (`yes | safe-eksctl plan -f -`), and
+// reading it whole would cost minutes and gigabytes before failing anyway.
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+const MAX_CONFIG_SIZE = '4 MiB';
+const READ_CHUNK_BYTES = 64 * 1024;
+
+const tooLarge = (displayName: string) => new UsageError(`${displayName}: larger than ${MAX_CONFIG_SIZE}: not a ClusterConfig`);
+
 export async function loadClusterConfig(file: string, io: Io): Promise<LoadedConfig> {
   if (file === '-') {
-    const text = await readStream(io.stdin as AsyncIterable<Buffer>);
+    const text = await readCapped(io.stdin as AsyncIterable<Buffer | string>, STDIN_NAME);
     return { config: parseClusterConfig(text, STDIN_NAME), displayName: STDIN_NAME, path: undefined, text };
   }
   const path = resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${file}: ${readProblem(error)}`, { cause: error });
-  }
+  const text = await readConfigFile(path, file);
   return { config: parseClusterConfig(text, file), displayName: file, path, text };
+}
+
+/** A regular file's size says at once whether it is too large; devices and pipes say 0, so the read is capped too. */
+async function readConfigFile(path: string, file: string): Promise<string> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const stats = await handle.stat();
+    if (stats.isFile() && stats.size > MAX_CONFIG_BYTES) throw tooLarge(file);
+    return await readCapped(chunksOf(handle), file);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${file}: ${readProblem(error)}`, { cause: error });
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (;;) {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(READ_CHUNK_BYTES), 0, READ_CHUNK_BYTES, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** The whole input as UTF-8, or a UsageError as soon as it passes the cap (leaving the rest unread). */
+async function readCapped(chunks: AsyncIterable<Buffer | string>, displayName: string): Promise<string> {
+  const buffers: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(displayName);
+    buffers.push(buffer);
+  }
+  return Buffer.concat(buffers).toString('utf8');
 }
 
 function readProblem(error: unknown): string {
@@ -146,12 +186,9 @@ function readProblem(error: unknown): string {
 
 /** Pure: YAML text → the typed config, or a UsageError naming the file, the field and the problem. */
 export function parseClusterConfig(text: string, displayName: string): ClusterConfig {
-  const documents = parseAllDocuments(text);
+  const documents = readYaml(displayName, () => parseAllDocuments(text));
   const syntaxError = documents.flatMap((document) => document.errors)[0];
-  if (syntaxError) {
-    const firstLine = syntaxError.message.split('\n')[0]!.replace(/:$/, '');
-    throw new UsageError(`${displayName}: not valid YAML: ${firstLine}`);
-  }
+  if (syntaxError) throw notYaml(displayName, syntaxError);
   // A lone `---` after the config is an empty document, not a second config.
   const filled = documents.filter((document) => !isEmptyDocument(document));
   const [document] = filled;
@@ -159,7 +196,7 @@ export function parseClusterConfig(text: string, displayName: string): ClusterCo
   if (filled.length > 1) {
     throw new UsageError(`${displayName}: holds ${filled.length} YAML documents; put one ClusterConfig in the file`);
   }
-  const value: unknown = document.toJS();
+  const value: unknown = readYaml(displayName, () => document.toJS());
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`${displayName}: must be a ClusterConfig map, not ${typeName(value)}`);
   }
@@ -171,6 +208,20 @@ export function parseClusterConfig(text: string, displayName: string): ClusterCo
   });
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   throw new UsageError(`${displayName}: ${problems[0]}${more}`);
+}
+
+const notYaml = (displayName: string, error: Error) =>
+  new UsageError(`${displayName}: not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`, { cause: error });
+
+// The yaml library reports most bad input in document.errors, but throws for some: an alias bomb makes toJS() throw
+// a ReferenceError ("Excessive alias count indicates a resource exhaustion attack"). Whatever it throws is about the
+// user's file, so it is a config error, not an unexpected one.
+function readYaml<T>(displayName: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw notYaml(displayName, error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 /** `fargateProfiles[1].selectors[0].labels["eks.amazonaws.com/component"]` */

@@ -1,21 +1,33 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { formatPath, loadClusterConfig, parseClusterConfig } from '../../src/core/config.js';
+import { formatPath, loadClusterConfig, MAX_CONFIG_BYTES, parseClusterConfig } from '../../src/core/config.js';
 import { UsageError } from '../../src/errors.js';
 import { EXAMPLES } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 
 const unreadable = vi.hoisted(() => new Set<string>());
+/** Bytes read from each opened path: proves what was left unread. */
+const bytesRead = vi.hoisted(() => new Map<string, number>());
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...actual,
-    readFile: (async (path: string, ...rest: unknown[]) => {
+    open: (async (path: string, ...rest: unknown[]) => {
       if (unreadable.has(path)) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
-      return (actual.readFile as (...args: unknown[]) => Promise<unknown>)(path, ...rest);
-    }) as typeof actual.readFile,
+      const handle = await (actual.open as (...args: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(path, ...rest);
+      const read = handle.read.bind(handle) as (...args: unknown[]) => Promise<{ bytesRead: number }>;
+      bytesRead.set(path, 0);
+      return Object.assign(handle, {
+        read: async (...args: unknown[]) => {
+          const result = await read(...args);
+          bytesRead.set(path, bytesRead.get(path)! + result.bytesRead);
+          return result;
+        },
+      });
+    }) as typeof actual.open,
   };
 });
 
@@ -116,6 +128,12 @@ describe('parseClusterConfig rejects', () => {
     else expect(message).toMatch(expected);
   });
 
+  it('an alias bomb, which the yaml library throws for instead of reporting', () => {
+    const bomb = readFileSync(new URL('../fixtures/bad/alias-bomb.yaml', import.meta.url), 'utf8');
+    expect(problem(bomb)).toBe('cluster.yaml: not valid YAML: Excessive alias count indicates a resource exhaustion attack');
+    expect(problem(`${HEAD}${bomb}`)).toBe('cluster.yaml: not valid YAML: Excessive alias count indicates a resource exhaustion attack');
+  });
+
   it('names the first problem and counts the others', () => {
     expect(problem('apiVersion: x\nkind: y\n')).toBe('cluster.yaml: apiVersion: must be eksctl.io/v1alpha5 (and 2 more problems)');
   });
@@ -205,6 +223,75 @@ describe('loadClusterConfig', () => {
     chmodSync(file, 0o000);
     unreadable.add(file);
     await expect(loadClusterConfig(file, captureIo())).rejects.toThrow(`${file}: cannot read: permission denied`);
+  });
+});
+
+describe('loadClusterConfig caps what it reads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A valid config padded with a comment to exactly `bytes` bytes. */
+  const configOf = (bytes: number) => `${HEAD}#${'x'.repeat(bytes - HEAD.length - 2)}\n`;
+
+  /** An endless stdin that counts the chunks taken from it. */
+  function endlessStdin(chunk: Buffer) {
+    let taken = 0;
+    const stream = Readable.from(
+      (function* () {
+        for (;;) {
+          taken += 1;
+          yield chunk;
+        }
+      })(),
+    );
+    return { stream, taken: () => taken };
+  }
+
+  it('takes a config of exactly the cap from a file and from stdin', async () => {
+    const text = configOf(MAX_CONFIG_BYTES);
+    expect(Buffer.byteLength(text)).toBe(MAX_CONFIG_BYTES);
+    writeFileSync(join(dir, 'at-cap.yaml'), text);
+    await expect(loadClusterConfig('at-cap.yaml', captureIo({ cwd: dir }))).resolves.toMatchObject({ text });
+    await expect(loadClusterConfig('-', captureIo({ stdin: text }))).resolves.toMatchObject({ text });
+  });
+
+  it('refuses a file one byte over the cap', async () => {
+    writeFileSync(join(dir, 'over-cap.yaml'), configOf(MAX_CONFIG_BYTES + 1));
+    await expect(loadClusterConfig('over-cap.yaml', captureIo({ cwd: dir }))).rejects.toThrow(
+      new UsageError('over-cap.yaml: larger than 4 MiB: not a ClusterConfig'),
+    );
+  });
+
+  it('refuses a 300 MB file by its size, reading none of it', async () => {
+    const path = join(dir, 'huge.yaml');
+    writeFileSync(path, HEAD);
+    truncateSync(path, 300 * 1024 * 1024);
+    await expect(loadClusterConfig('huge.yaml', captureIo({ cwd: dir }))).rejects.toThrow(
+      new UsageError('huge.yaml: larger than 4 MiB: not a ClusterConfig'),
+    );
+    expect(bytesRead.get(path)).toBe(0);
+  });
+
+  it.skipIf(!existsSync('/dev/zero'))('stops reading an endless device just past the cap', async () => {
+    await expect(loadClusterConfig('/dev/zero', captureIo())).rejects.toThrow(
+      new UsageError('/dev/zero: larger than 4 MiB: not a ClusterConfig'),
+    );
+    expect(bytesRead.get('/dev/zero')).toBeGreaterThan(MAX_CONFIG_BYTES);
+    expect(bytesRead.get('/dev/zero')).toBeLessThanOrEqual(MAX_CONFIG_BYTES + 64 * 1024);
+  });
+
+  it('stops reading endless stdin just past the cap', async () => {
+    const chunk = Buffer.from('a\n'.repeat(32 * 1024));
+    const stdin = endlessStdin(chunk);
+    const io = { ...captureIo(), stdin: stdin.stream };
+    await expect(loadClusterConfig('-', io)).rejects.toThrow(new UsageError('<stdin>: larger than 4 MiB: not a ClusterConfig'));
+    // Readable.from reads ahead by a few chunks at most; without the cap it would never return at all.
+    expect(stdin.taken()).toBeLessThan(MAX_CONFIG_BYTES / chunk.length + 20);
+  });
+
+  it('counts bytes, not characters, from a stdin that gives strings', async () => {
+    const stream = Readable.from([HEAD, `#${'é'.repeat(MAX_CONFIG_BYTES / 2)}\n`]);
+    await expect(loadClusterConfig('-', { ...captureIo(), stdin: stream })).rejects.toThrow('<stdin>: larger than 4 MiB');
   });
 });
 

@@ -1,7 +1,7 @@
 // The bad-input corpus (test/fixtures/bad/cases.yaml): every bad config and flag set exits 2 with one line that
 // names the file and field (or the flag), before anything starts: the simulator sees no AWS request and the
 // stand-in eksctl is never run.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -85,6 +85,34 @@ describe('bad input through the bin', () => {
       expect(sim.requestCounts).toEqual({});
     });
   }
+});
+
+// Oversize input cannot be written into cases.yaml: a sparse file made here, megabytes on stdin, an endless device.
+describe('oversize input through the bin', () => {
+  const overCap = (megabytes: number) => Buffer.alloc(megabytes * 1024 * 1024, 'a\n');
+
+  async function expectRefused(args: string[], options: { cwd?: string; input?: Buffer }, line: string) {
+    const { dir, log } = recordingDir();
+    const run = await runBin(args, { cwd: options.cwd ?? dir, input: options.input ?? '', env: env(log) });
+    expect({ exitCode: run.exitCode, lines: errorLines(String(run.stderr)) }).toEqual({ exitCode: 2, lines: [line] });
+    expect(recorded(log)).toEqual([]);
+    expect(sim.requestCounts).toEqual({});
+  }
+
+  it.concurrent('safe-eksctl plan -f a 300 MB sparse file exits 2', async () => {
+    const { dir } = recordingDir();
+    writeFileSync(join(dir, 'huge.yaml'), 'apiVersion: eksctl.io/v1alpha5\n');
+    truncateSync(join(dir, 'huge.yaml'), 300 * 1024 * 1024);
+    await expectRefused(['plan', '-f', 'huge.yaml'], { cwd: dir }, 'safe-eksctl: huge.yaml: larger than 4 MiB: not a ClusterConfig');
+  });
+
+  it.concurrent('safe-eksctl create -f - fed 5 MiB exits 2', async () => {
+    await expectRefused(['create', '-f', '-'], { input: overCap(5) }, 'safe-eksctl: <stdin>: larger than 4 MiB: not a ClusterConfig');
+  });
+
+  it.skipIf(!existsSync('/dev/urandom')).concurrent('safe-eksctl plan -f /dev/urandom exits 2', async () => {
+    await expectRefused(['plan', '-f', '/dev/urandom'], {}, 'safe-eksctl: /dev/urandom: larger than 4 MiB: not a ClusterConfig');
+  });
 });
 
 if (cases.some((c) => c.pending)) {
