@@ -119,13 +119,11 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`safe-eksctl: ${text.replace(/^error: /, '')}`),
     })
     .exitOverride()
     // Without it on the program, commander hands `create` its words and options apart, and `create`'s -f swallows
     // the -f of `create cluster -f X`. Every command that needs --eksctl declares it itself.
-    .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)');
+    .enablePositionalOptions();
 
   const create = program
     .command('create')
@@ -234,7 +232,30 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-p, --profile <name>', 'AWS profile')
     .action(run(() => import('./commands/get-token.js')));
 
+  pointErrorsAtHelp(program);
   return program;
+}
+
+/**
+ * Bad input is one line (the house rule), so commander's errors name the help to read on that same line instead of
+ * a second one. Each command points at its own help: `create --bogus` at `safe-eksctl create --help`.
+ */
+function pointErrorsAtHelp(command: Command): void {
+  command.configureOutput({ outputError: (text, write) => write(usageLine(text, command)) });
+  for (const sub of command.commands) pointErrorsAtHelp(sub);
+}
+
+/** Commander's message as one line; its "(Did you mean --force?)" comes on a line of its own, joined here. */
+function usageLine(text: string, command: Command): string {
+  const problem = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return `safe-eksctl: ${problem} (see ${commandPath(command)} --help)\n`;
+}
+
+/** `safe-eksctl create cluster`: the words that reach this command. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
 }
 
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {

@@ -51,19 +51,27 @@ describe('safe-eksctl (the bin)', () => {
     expect(result.stdout).toMatch(option);
   });
 
-  it.each([[['plan', '-f']], [['create', '-f']], [['create', 'cluster', '--config-file']]])(
-    '%j without a value exits 2 in one line',
-    async (args) => {
-      const result = await runBin(args);
-      expect(result.exitCode).toBe(2);
-      expect(String(result.stderr).split('\n')[0]).toMatch(/^safe-eksctl: option '-f, --config-file <file>' argument missing$/);
-    },
-  );
+  it.each([
+    [['plan', '-f'], 'safe-eksctl plan'],
+    [['create', '-f'], 'safe-eksctl create'],
+    [['create', 'cluster', '--config-file'], 'safe-eksctl create cluster'],
+  ])('%j without a value exits 2 in one line', async (args, help) => {
+    const result = await runBin(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`safe-eksctl: option '-f, --config-file <file>' argument missing (see ${help} --help)\n`);
+  });
 
-  it('a missing required option exits 2', async () => {
+  it('a missing required option exits 2 with one line that points at the command\'s help', async () => {
     const result = await runBin(['plan']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^safe-eksctl: required option '-f, --config-file <file>' not specified\n/);
+    expect(result.stderr).toBe("safe-eksctl: required option '-f, --config-file <file>' not specified (see safe-eksctl plan --help)\n");
+  });
+
+  it('an unknown option exits 2 with one line that points at the command\'s help', async () => {
+    const result = await runBin(['create', '-f', 'c.yaml', '--bogus-opt']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe("safe-eksctl: unknown option '--bogus-opt' (see safe-eksctl create --help)\n");
+    expect(result.stdout).toBe('');
   });
 
   it('no arguments prints help and exits 2', async () => {

@@ -134,7 +134,7 @@ describe('safe-eksctl plan with bad input exits 2 in one line and never starts e
     const { log, env } = recordingEnv();
     const result = await runBin(['plan', '-f'], { env });
     expect(result.exitCode).toBe(2);
-    expect(String(result.stderr).split('\n')[0]).toBe("safe-eksctl: option '-f, --config-file <file>' argument missing");
+    expect(result.stderr).toBe("safe-eksctl: option '-f, --config-file <file>' argument missing (see safe-eksctl plan --help)\n");
     expect(recorded(log)).toEqual([]);
   });
 });

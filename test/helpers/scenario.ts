@@ -125,6 +125,11 @@ export interface ScenarioOptions {
    * scratch directory, polled every 20 ms) says so, e.g. when the stand-in eksctl has recorded the first signal.
    */
   interrupt?: { when: RegExp; signal?: NodeJS.Signals; againWhen?: (dir: string) => boolean };
+  /**
+   * Close our end of the bin's stdout (or stderr) once its first chunk arrived, as `| head -1` does: the bin's later
+   * writes there fail with EPIPE. What it wrote after that is missing from the result.
+   */
+  closeAfterFirstChunk?: 'stdout' | 'stderr';
   /** Called with the scratch directory after the bin ended, before it is removed (to read files the run wrote). */
   onEnd?: (dir: string) => void;
   /** Kill the bin after this long (real ms). Default 45 s. */
@@ -287,6 +292,7 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       forceKillAfterDelay: 2_000,
       ...(options.stdin ? { input: text() } : { stdin: 'ignore' as const }),
     });
+    if (options.closeAfterFirstChunk) closeAfterFirstChunk(child, options.closeAfterFirstChunk);
     const interrupts: number[] = [];
     const pidsAtInterrupt = options.interrupt ? await interruptWhen(child, id, dir, options.interrupt, interrupts) : [];
     const result = await child;
@@ -376,6 +382,12 @@ function interruptWhen(
     child.stderr?.on('data', onData);
     void child.finally(() => resolve([]));
   });
+}
+
+/** The reader of one of the bin's streams goes away after the first chunk, like `head` once it has its line. */
+function closeAfterFirstChunk(child: ResultPromise, name: 'stdout' | 'stderr'): void {
+  const stream = child[name];
+  stream?.once('data', () => stream.destroy());
 }
 
 /** A condition that throws (a log line half written, say) is not met yet. */

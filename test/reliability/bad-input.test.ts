@@ -11,8 +11,6 @@ import { assertBuilt, EXAMPLES, RECORDING_EKSCTL, recorded, recordingDir, remove
 import { captureIo } from '../helpers/io.js';
 
 const BAD = join(ROOT, 'test', 'fixtures', 'bad');
-/** Commander's hint after a usage error; it names nothing and is not a second error. */
-const HELP_HINT = '(run with --help for usage)';
 
 interface BadCase {
   args: string[];
@@ -43,8 +41,8 @@ function env(log: string): NodeJS.ProcessEnv {
   return { ...sim.env, SAFE_EKSCTL_EKSCTL: RECORDING_EKSCTL, RECORDING_EKSCTL_LOG: log, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 }
 
-/** The lines that say what is wrong. */
-const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && line !== HELP_HINT);
+/** All of stderr, as lines: exactly one is wanted, with nothing before or after it. */
+const errorLines = (stderr: string) => (stderr.endsWith('\n') ? stderr.slice(0, -1) : stderr).split('\n');
 
 /** One case of each command also runs through the bin, for the exit code a shell sees. */
 const THROUGH_THE_BIN = new Set(['create', 'plan', 'demo', 'heal', 'check']);
