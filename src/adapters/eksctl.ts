@@ -1,5 +1,5 @@
 // The one place eksctl is spawned: always with an argument array, never through a shell.
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, existsSync, constants as fsConstants, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
@@ -55,7 +55,11 @@ function binaryProblem(path: string): string | undefined {
   }
 }
 
-/** What `eksctl version` says ("0.207.0"), or undefined when it cannot be run or prints no version. */
+/**
+ * What `eksctl version` says ("0.207.0"), or undefined when there is no such binary, it fails or prints no version.
+ * A binary that is there but that the system cannot start (a script whose interpreter is missing, say) is a usage
+ * error (exit 2): eksctl could not run either.
+ */
 export async function eksctlVersion(
   binary: string,
   options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
@@ -67,6 +71,12 @@ export async function eksctlVersion(
     ...(options.signal ? { cancelSignal: options.signal } : {}),
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
   });
+  const notStarted = result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined;
+  if (notStarted && existsSync(binary)) {
+    // The file is there, so ENOENT here means what it starts (its interpreter) is missing.
+    const why = result.code === 'ENOENT' ? 'the system cannot start it (a script whose interpreter is missing?)' : result.originalMessage || result.shortMessage;
+    throw new SafeEksctlError(`cannot run eksctl ${binary}: ${why}`, ExitCode.usage, { cause: result });
+  }
   if (result.failed) return undefined;
   return parseEksctlVersion(`${result.stdout}\n${result.stderr}`);
 }
