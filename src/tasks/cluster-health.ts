@@ -6,6 +6,7 @@ import type { EksApi } from '../adapters/eks.js';
 import { createEksKubeApi, kubeApiFromKubeconfig, type ClusterKubeApi } from '../adapters/kube.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
 import type { Clock } from '../core/backoff.js';
+import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
 import { HEAL_COREDNS_TITLE, healCoreDnsTask, type HealState } from './heal-coredns.js';
@@ -118,14 +119,24 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
 
 async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector): Promise<ClusterKubeApi> {
   if (!options.openedKubeconfig && !options.kubeconfig && !options.context) return viaEks();
-  // After `eksctl create cluster` the file is new: a context it does not have is named here, not "No active cluster!".
-  const opened =
-    options.openedKubeconfig ??
-    openKubeconfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) }, options.env ?? process.env, options.cwd ?? process.cwd());
-  // Never heal another cluster than the one named: the context must reach DescribeCluster's endpoint.
   const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
-  assertReachesCluster(opened, options.clusterName, cluster.endpoint);
-  return kubeApiFromKubeconfig(opened.kc);
+  try {
+    // After `eksctl create cluster` the file is new: a context it lacks is named here, not as "No active cluster!".
+    const opened =
+      options.openedKubeconfig ??
+      openKubeconfig(
+        { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) },
+        options.env ?? process.env,
+        options.cwd ?? process.cwd(),
+      );
+    // Never heal another cluster than the one named: the context must reach DescribeCluster's endpoint.
+    assertReachesCluster(opened, options.clusterName, cluster.endpoint);
+    return kubeApiFromKubeconfig(opened.kc);
+  } catch (error) {
+    // Exit 2 promises nothing was started; by now something was (eksctl, the waits), so this is a failed operation.
+    if (error instanceof UsageError) throw new SafeEksctlError(error.message, ExitCode.unhealthy, { cause: error });
+    throw error;
+  }
 }
 
 async function connectEks(
