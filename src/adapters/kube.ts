@@ -166,6 +166,11 @@ export function createKubeconfigKubeApi({ kubeconfig, context }: KubeconfigOptio
   if (kubeconfig) kc.loadFromFile(kubeconfig);
   else kc.loadFromDefault();
   if (context) kc.setCurrentContext(context);
+  return kubeApiFromKubeconfig(kc);
+}
+
+/** A Kubernetes client through a kubeconfig already loaded (and checked: see adapters/kubeconfig.ts). */
+export function kubeApiFromKubeconfig(kc: KubeConfig): ClusterKubeApi {
   return kubeApiFrom(kc, (call) => call());
 }
 

@@ -3,7 +3,8 @@
 // DescribeCluster, ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksApi, EksApiError, type EksApi, type FargateProfileState } from '../adapters/eks.js';
-import { createEksKubeApi, createKubeconfigKubeApi, KubeApiError, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
+import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
+import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
 import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
@@ -85,6 +86,8 @@ export async function regionFor(options: { region?: string; profile?: string }, 
 }
 
 export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  // A bad --kubeconfig or --context ends here, before any AWS call.
+  const kubeconfig = openSelectedKubeconfig(options, io);
   const region = await regionFor(options, io);
   const clock = deps.clock ?? systemClock;
   const access = await checkAwsAccess({
@@ -96,7 +99,7 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   const eks = createEksApi({ region, credentials: access.credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
   let report: CheckReport;
   try {
-    report = await inspect(eks, options, region, clock, access.credentials);
+    report = await inspect(eks, options, region, clock, access.credentials, kubeconfig);
   } catch (error) {
     // With -o json a gate that cannot look still answers with one document, so whatever parses it fails closed too.
     if (options.output !== 'json' || !(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
@@ -108,7 +111,20 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   return report.exitCode;
 }
 
-async function inspect(eks: EksApi, options: CheckOptions, region: string, clock: Clock, credentials: Parameters<typeof createEksKubeApi>[0]['credentials']): Promise<CheckReport> {
+/** The kubeconfig --kubeconfig / --context select, loaded and checked; undefined when neither is given. */
+export function openSelectedKubeconfig(options: { kubeconfig?: string | undefined; context?: string | undefined }, io: Pick<Io, 'env' | 'cwd'>): OpenedKubeconfig | undefined {
+  if (!options.kubeconfig && !options.context) return undefined;
+  return openKubeconfig({ ...optional('kubeconfig', options.kubeconfig), ...optional('context', options.context) }, io.env, io.cwd);
+}
+
+async function inspect(
+  eks: EksApi,
+  options: CheckOptions,
+  region: string,
+  clock: Clock,
+  credentials: Parameters<typeof createEksKubeApi>[0]['credentials'],
+  kubeconfig: OpenedKubeconfig | undefined,
+): Promise<CheckReport> {
   const name = options.cluster;
   const cluster = await eks.describeCluster(name).catch((error: unknown) => {
     if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${name}" in ${region}`, { cause: error });
@@ -120,10 +136,11 @@ async function inspect(eks: EksApi, options: CheckOptions, region: string, clock
     .catch((error: unknown) => {
       throw cannot(`read the Fargate profiles of "${name}"`, error);
     });
-  const kube: KubeApi =
-    options.kubeconfig || options.context
-      ? createKubeconfigKubeApi({ ...optional('kubeconfig', options.kubeconfig), ...optional('context', options.context) })
-      : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials });
+  // A kubeconfig whose context reaches another cluster would pass (or fail) the gate on that cluster's pods.
+  if (kubeconfig) assertReachesCluster(kubeconfig, name, cluster.endpoint);
+  const kube: KubeApi = kubeconfig
+    ? kubeApiFromKubeconfig(kubeconfig.kc)
+    : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials });
   const active = profiles.filter((p) => p.status === 'ACTIVE');
   let deployment: DeploymentInfo | undefined;
   let pods: CheckedPod[] = [];

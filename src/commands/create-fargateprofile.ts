@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase } from '../tasks/pipeline.js';
-import type { ClusterDeps } from './check.js';
+import { openSelectedKubeconfig, type ClusterDeps } from './check.js';
 import { runOnCluster } from './heal.js';
 import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
@@ -66,13 +66,15 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   const profiles = profilesToCreate(loaded, options.name);
   if (options.logFile !== undefined) checkLogFile(options.logFile, loaded.path, io.cwd);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
+  // eksctl create fargateprofile does not write a kubeconfig: a bad one is known now, before eksctl adds profiles.
+  const openedKubeconfig = openSelectedKubeconfig(options, io);
   const { name: clusterName, region } = loaded.config.metadata;
-  return runOnCluster({ clusterName, region, profile: options.profile, configProfiles: profiles }, options, io, deps, (timeline, session, interrupt) => [
+  return runOnCluster({ clusterName, region, profile: options.profile, configProfiles: profiles, openedKubeconfig }, options, io, deps, (timeline, session, interrupt) => [
     phase<object>(timeline, 'Preflight', {
       title: 'Preflight',
       task: async (_ctx, task) => {
         const version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-        const cluster = await session.preflight(clusterName, interrupt.signal);
+        const cluster = await session.preflight(clusterName, interrupt.signal, openedKubeconfig);
         task.title = `Preflight: eksctl ${version ?? 'unknown'}, ${cluster}, ${profiles.length === 1 ? `profile ${profiles[0]}` : `${profiles.length} profiles`}`;
       },
       rendererOptions: { persistentOutput: true },

@@ -79,6 +79,8 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const loaded = await loadClusterConfig(options.configFile, io);
   if (options.logFile !== undefined) checkLogFile(options.logFile, loaded.path, io.cwd);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
+  // eksctl writes the kubeconfig itself; a file already there must be one it can merge into and we can read back.
+  if (options.kubeconfig) (await import('../adapters/kubeconfig.js')).checkKubeconfigBeforeEksctl(options.kubeconfig, io.cwd);
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
   const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks, eksKubeConnector }, { watchForFailedProfiles }, { ProfileWaitError }, { newHealState }, { EarlyCoreDnsHeal }] =
     await Promise.all([
@@ -230,6 +232,8 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           deleteStrandedPods: options.deleteStrandedPods,
           ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
           ...(options.context ? { context: options.context } : {}),
+          env: io.env,
+          cwd: io.cwd,
         }),
       ],
       recorder,

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ListrTask } from 'listr2';
 import { createEksApi, EksApiError } from '../adapters/eks.js';
 import { createInterrupt, type Interrupt } from '../adapters/eksctl.js';
+import { assertReachesCluster, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock } from '../core/backoff.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
@@ -12,7 +13,7 @@ import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { clusterHealthTasks } from '../tasks/cluster-health.js';
 import { phase, runPipeline, type PhaseTimeline } from '../tasks/pipeline.js';
-import { optional, regionFor, type ClusterDeps } from './check.js';
+import { openSelectedKubeconfig, optional, regionFor, type ClusterDeps } from './check.js';
 import { parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface HealOptions extends PipelineOptions {
@@ -37,7 +38,8 @@ export interface ClusterSession {
   region: string;
   /** Resolves to the credentials Preflight proved; throws when called before Preflight. */
   credentials: AwsCredentialIdentityProvider;
-  preflight(clusterName: string, signal: AbortSignal): Promise<string>;
+  /** With a kubeconfig, also refuses one whose context reaches another cluster. */
+  preflight(clusterName: string, signal: AbortSignal, kubeconfig?: OpenedKubeconfig): Promise<string>;
   eks: ReturnType<typeof createEksApi>;
 }
 
@@ -52,7 +54,7 @@ export function clusterSession(region: string, profile: string | undefined, deps
     region,
     credentials,
     eks,
-    preflight: async (clusterName, signal) => {
+    preflight: async (clusterName, signal, kubeconfig) => {
       const access = await checkAwsAccess({
         region,
         signal,
@@ -69,6 +71,7 @@ export function clusterSession(region: string, profile: string | undefined, deps
       if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
         throw new SafeEksctlError(`cluster "${clusterName}" is ${cluster.status}, not ACTIVE`, ExitCode.unhealthy);
       }
+      if (kubeconfig) assertReachesCluster(kubeconfig, clusterName, cluster.endpoint);
       return `AWS account ${access.identity.account}, cluster ${cluster.status} (Kubernetes ${cluster.version})`;
     },
   };
@@ -92,7 +95,7 @@ export async function withInterrupt<T>(fn: (interrupt: Interrupt) => Promise<T>)
 export function healTasks<Ctx>(
   timeline: PhaseTimeline,
   session: ClusterSession,
-  options: PipelineOptions & { clusterName: string; configProfiles: readonly string[] },
+  options: PipelineOptions & { clusterName: string; configProfiles: readonly string[]; openedKubeconfig?: OpenedKubeconfig | undefined },
   recorder: RunRecorder,
   clock: NonNullable<ClusterDeps['clock']>,
   signal: AbortSignal,
@@ -115,6 +118,7 @@ export function healTasks<Ctx>(
     deleteStrandedPods: options.deleteStrandedPods,
     ...optional('kubeconfig', options.kubeconfig),
     ...optional('context', options.context),
+    ...(options.openedKubeconfig ? { openedKubeconfig: options.openedKubeconfig } : {}),
   });
 }
 
@@ -123,7 +127,7 @@ export function healTasks<Ctx>(
  * the run and one recorder for the report.
  */
 export function runOnCluster(
-  target: { clusterName: string; region: string; profile?: string | undefined; configProfiles: readonly string[] },
+  target: { clusterName: string; region: string; profile?: string | undefined; configProfiles: readonly string[]; openedKubeconfig?: OpenedKubeconfig | undefined },
   options: PipelineOptions,
   io: Io,
   deps: ClusterDeps,
@@ -136,7 +140,14 @@ export function runOnCluster(
     runPipeline(
       (timeline) => [
         ...before(timeline, session, interrupt),
-        ...healTasks<object>(timeline, session, { ...options, clusterName: target.clusterName, configProfiles: target.configProfiles }, recorder, clock, interrupt.signal),
+        ...healTasks<object>(
+          timeline,
+          session,
+          { ...options, clusterName: target.clusterName, configProfiles: target.configProfiles, openedKubeconfig: target.openedKubeconfig },
+          recorder,
+          clock,
+          interrupt.signal,
+        ),
       ],
       recorder,
       {},
@@ -146,13 +157,15 @@ export function runOnCluster(
 }
 
 export async function heal(options: HealOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  // A bad --kubeconfig or --context ends here, before any AWS call and before the profiles are waited for.
+  const openedKubeconfig = openSelectedKubeconfig(options, io);
   const region = await regionFor(options, io);
-  const target = { clusterName: options.cluster, region, profile: options.profile, configProfiles: [] };
+  const target = { clusterName: options.cluster, region, profile: options.profile, configProfiles: [], openedKubeconfig };
   return runOnCluster(target, options, io, deps, (timeline, session, interrupt) => [
     phase<object>(timeline, 'Preflight', {
       title: 'Preflight',
       task: async (_ctx, task) => {
-        task.title = `Preflight: ${await session.preflight(options.cluster, interrupt.signal)}`;
+        task.title = `Preflight: ${await session.preflight(options.cluster, interrupt.signal, openedKubeconfig)}`;
       },
       rendererOptions: { persistentOutput: true },
     }),

@@ -3,8 +3,10 @@
 import type { ListrTask } from 'listr2';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { EksApi } from '../adapters/eks.js';
-import { createEksKubeApi, createKubeconfigKubeApi, type ClusterKubeApi } from '../adapters/kube.js';
+import { createEksKubeApi, kubeApiFromKubeconfig, type ClusterKubeApi } from '../adapters/kube.js';
+import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
 import type { Clock } from '../core/backoff.js';
+import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
 import { HEAL_COREDNS_TITLE, healCoreDnsTask, type HealState } from './heal-coredns.js';
@@ -35,6 +37,12 @@ export interface ClusterHealthOptions {
   /** Reach Kubernetes through a kubeconfig instead of DescribeCluster + an in-process token. */
   kubeconfig?: string;
   context?: string;
+  /** The kubeconfig as checked before the run (heal, create fargateprofile); create opens it after eksctl wrote it. */
+  openedKubeconfig?: OpenedKubeconfig;
+  /** Where KUBECONFIG and HOME come from when the kubeconfig is opened here. */
+  env?: NodeJS.ProcessEnv;
+  /** What a relative --kubeconfig is relative to (eksctl ran there). */
+  cwd?: string;
   /** What a heal while eksctl ran did: the heal phase counts on from it. */
   healState?: HealState;
   /** The DescribeCluster connection, shared with that heal; one of its own otherwise. */
@@ -110,13 +118,25 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
 }
 
 async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector): Promise<ClusterKubeApi> {
-  if (options.kubeconfig || options.context) {
-    return createKubeconfigKubeApi({
-      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-      ...(options.context ? { context: options.context } : {}),
-    });
+  if (!options.openedKubeconfig && !options.kubeconfig && !options.context) return viaEks();
+  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
+  try {
+    // After `eksctl create cluster` the file is new: a context it lacks is named here, not as "No active cluster!".
+    const opened =
+      options.openedKubeconfig ??
+      openKubeconfig(
+        { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) },
+        options.env ?? process.env,
+        options.cwd ?? process.cwd(),
+      );
+    // Never heal another cluster than the one named: the context must reach DescribeCluster's endpoint.
+    assertReachesCluster(opened, options.clusterName, cluster.endpoint);
+    return kubeApiFromKubeconfig(opened.kc);
+  } catch (error) {
+    // Exit 2 promises nothing was started; by now something was (eksctl, the waits), so this is a failed operation.
+    if (error instanceof UsageError) throw new SafeEksctlError(error.message, ExitCode.unhealthy, { cause: error });
+    throw error;
   }
-  return viaEks();
 }
 
 async function connectEks(
