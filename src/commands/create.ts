@@ -8,6 +8,7 @@ import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
+import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
@@ -99,9 +100,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const recorder = new RunRecorder(clusterName, () => clock.now());
   if (deps.simulatedTimeScale !== undefined) recorder.simulated = { timeScale: deps.simulatedTimeScale };
   const interrupt = createInterrupt();
-  const onSignal = () => interrupt.interrupt();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(() => interrupt.interrupt());
   const eks = createEksApi({
     region,
     ...(deps.credentials ? { credentials: deps.credentials } : options.profile ? { profile: options.profile } : {}),
@@ -248,7 +247,6 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
       },
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }

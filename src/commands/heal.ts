@@ -9,6 +9,7 @@ import { assertReachesCluster, type OpenedKubeconfig } from '../adapters/kubecon
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock } from '../core/backoff.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
+import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { clusterHealthTasks } from '../tasks/cluster-health.js';
@@ -80,14 +81,11 @@ export function clusterSession(region: string, profile: string | undefined, deps
 /** Ctrl-C aborts the run (exit 130) instead of killing the process mid-patch. */
 export async function withInterrupt<T>(fn: (interrupt: Interrupt) => Promise<T>): Promise<T> {
   const interrupt = createInterrupt();
-  const onSignal = () => interrupt.interrupt();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(() => interrupt.interrupt());
   try {
     return await fn(interrupt);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

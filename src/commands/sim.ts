@@ -1,6 +1,7 @@
 // `safe-eksctl sim`: the simulator in the foreground. One JSON line on stdout says where everything is; it serves
 // until SIGINT or SIGTERM, then closes cleanly and exits 0.
 import { UsageError } from '../errors.js';
+import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { parseFaults, type Faults } from '../sim/faults.js';
 
@@ -32,14 +33,11 @@ export function simSettings(options: Record<string, unknown>): SimSettings {
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   const settings = simSettings(options);
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onStopSignals(() => stop.abort());
   try {
     return await serve(settings, io, stop.signal);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

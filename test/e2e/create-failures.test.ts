@@ -86,6 +86,15 @@ describe.concurrent('safe-eksctl create: failures', { timeout: SCENARIO_TEST_TIM
     expectNoSecrets(run);
   });
 
+  it('the terminal goes away (SIGHUP) while eksctl runs: handled like Ctrl-C, exit 130 with a report, nothing left', async () => {
+    const run = await runScenario({ timeScale: 0.05, interrupt: { when: /\[ℹ\] {2}creating EKS cluster/, signal: 'SIGHUP' } });
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.pidsAtInterrupt.length).toBeGreaterThan(0);
+    expect(run.report).toMatchObject({ ok: false, exitCode: 130, coredns: null });
+    expect(phaseStatuses(run)?.at(-1)).toEqual(['eksctl create cluster', 'failed']);
+    expect(run.leftover).toEqual([]);
+  });
+
   it('a second Ctrl-C kills an eksctl that ignores the first: exit 130, nothing left running', async () => {
     let events: Recorded[] = [];
     const run = await runScenario({
