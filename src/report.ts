@@ -123,7 +123,7 @@ export class RunRecorder {
       coredns: this.coredns,
       workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
-      ...(this.simulated ? { simulated: { ...this.simulated } } : {}),
+      ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }

@@ -125,12 +125,6 @@ export interface EksKubeOptions {
   refreshMarginMs?: number;
 }
 
-export interface KubeconfigOptions {
-  /** A kubeconfig file; without it the default lookup (KUBECONFIG, ~/.kube/config). */
-  kubeconfig?: string;
-  context?: string;
-}
-
 const EKS_USER = 'safe-eksctl-eks-token';
 
 /** A Kubernetes client authenticated with in-process EKS tokens, refreshed before they expire and after a 401. */
@@ -159,14 +153,6 @@ export function createEksKubeApi(options: EksKubeOptions): ClusterKubeApi {
       return await call();
     }
   });
-}
-
-export function createKubeconfigKubeApi({ kubeconfig, context }: KubeconfigOptions): ClusterKubeApi {
-  const kc = new KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromDefault();
-  if (context) kc.setCurrentContext(context);
-  return kubeApiFromKubeconfig(kc);
 }
 
 /** A Kubernetes client through a kubeconfig already loaded (and checked: see adapters/kubeconfig.ts). */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEksApi } from '../../src/adapters/eks.js';
-import { createEksKubeApi, createKubeconfigKubeApi, KubeApiError, type KubeApi } from '../../src/adapters/kube.js';
+import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type KubeApi } from '../../src/adapters/kube.js';
+import { openKubeconfig } from '../../src/adapters/kubeconfig.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { healCoreDns } from '../../src/tasks/heal-coredns.js';
@@ -152,7 +153,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
         '',
       ].join('\n'),
     );
-    const kube: KubeApi = createKubeconfigKubeApi({ kubeconfig: file, context: 'demo' });
+    const kube: KubeApi = kubeApiFromKubeconfig(openKubeconfig({ kubeconfig: file, context: 'demo' }, process.env, process.cwd()).kc);
     expect(await kube.getDeployment('kube-system', 'coredns')).toMatchObject({ desired: 2 });
   });
 });
