@@ -6,7 +6,7 @@ import { heal, parseHealOptions } from '../../src/commands/heal.js';
 import type { CheckReport } from '../../src/commands/check.js';
 import { createEksApi } from '../../src/adapters/eks.js';
 import { createEksKubeApi } from '../../src/adapters/kube.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { captureIo } from '../helpers/io.js';
 import { createStrandableWorkloads, simKube, writes } from '../helpers/sim-workloads.js';
 import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
@@ -17,8 +17,8 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function cluster(faults: string[] = [], timeScale = 0.001) {
-  const s = (sim = await startSimulator({ timeScale, faults }));
+async function cluster(faults: string[] = [], timeScale = 0.001, timings: SimulatorOptions['timings'] = {}) {
+  const s = (sim = await startSimulator({ timeScale, faults, timings }));
   createSimCluster(s, 'demo', '1.31');
   await until(s, 'cluster ACTIVE', () => s.world.describeCluster('demo').status === 'ACTIVE');
   const eks = createEksApi({ region: s.region, credentials: simCredentials, endpoint: s.eksEndpoint });
@@ -73,7 +73,9 @@ describe('KubeApi for stranded workloads', () => {
 
 describe('check and heal in process', () => {
   it('check: a profile still CREATING fails the gate and is named; nothing is written', async () => {
-    const { s } = await cluster();
+    // The profile is held in CREATING by its timing, not by racing it: at 0.001 its default 2 simulated minutes are
+    // 0.12 real seconds, which a loaded CI machine spent before check looked (seen in CI).
+    const { s } = await cluster([], 0.001, { fargateProfileSeconds: 1_000_000 });
     createCoreDnsProfile(s, 'demo');
     const io = captureIo();
     const before = writes(s.kubeRequestsByMethod());
