@@ -8,6 +8,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * Node fires a timer longer than this (about 24.8 days) after 1 ms, with a warning: a `--poll-interval 1000h` would
+ * poll in a tight loop. Every wait re-checks its deadline when it wakes, so waking at the cap instead is harmless.
+ */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /** Real time, through the global timers so vitest's fake timers drive it in tests. */
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -21,7 +27,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, Math.min(LONGEST_TIMER_MS, Math.max(0, ms)));
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

@@ -1,5 +1,6 @@
 // Simulated time. The simulator, its fake eksctl and every fault speak in simulated seconds; the time scale says how
 // many real seconds one simulated second takes (0.01 → two simulated minutes pass in 1.2 real seconds).
+import { LONGEST_TIMER_MS } from '../core/backoff.js';
 
 export interface SimClockOptions {
   /** Real seconds per simulated second. */
@@ -38,13 +39,21 @@ export class SimClock {
     return Math.max(0, simMs * this.scale);
   }
 
+  /**
+   * The real delay to arm a timer with. Node fires anything longer than about 24.8 days after 1 ms (a `--time-scale
+   * 1e9` would run the whole story at once, with a warning per timer); at the cap it is as good as never.
+   */
+  private timerMs(simMs: number): number {
+    return Math.min(LONGEST_TIMER_MS, this.toRealMs(simMs));
+  }
+
   /** Simulated milliseconds that `realMs` real milliseconds stand for. */
   toSimMs(realMs: number): number {
     return realMs / this.scale;
   }
 
   setTimeout(fn: () => void, simMs: number): NodeJS.Timeout {
-    const timer = setTimeout(fn, this.toRealMs(simMs));
+    const timer = setTimeout(fn, this.timerMs(simMs));
     // Simulated timers never keep a process alive on their own: the servers do while they listen.
     timer.unref();
     return timer;
@@ -56,7 +65,7 @@ export class SimClock {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, this.toRealMs(simMs));
+      }, this.timerMs(simMs));
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);

@@ -60,4 +60,16 @@ describe('systemClock.sleep', () => {
     await expect(systemClock.sleep(10, controller.signal)).rejects.toThrow('interrupted');
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('caps a delay past what Node can time (24.8 days) instead of firing at once', async () => {
+    // Real timers: Node itself turns an overlong delay into 1 ms. Uncapped, the sleep below is over within a tick or
+    // two and a `--poll-interval 1000h` would poll in a tight loop.
+    const controller = new AbortController();
+    let done = false;
+    const sleeping = systemClock.sleep(1000 * 3_600_000, controller.signal).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done).toBe(false);
+    controller.abort(new Error('stopped'));
+    await expect(sleeping).rejects.toThrow('stopped');
+  });
 });
