@@ -21,6 +21,10 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
   if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) {
     throw new UsageError(`--poll-interval ${String(options['pollInterval'])}: must be a number of seconds above zero`);
   }
+  // Without --workloads no stranded pod is looked for, so the flag would quietly do nothing.
+  if (options['deleteStrandedPods'] === true && options['workloads'] !== true) {
+    throw new UsageError('--delete-stranded-pods needs --workloads: only the stranded workloads it finds are deleted');
+  }
   const kubeconfig = options['kubeconfig'];
   const context = options['context'];
   return {
