@@ -93,7 +93,10 @@ describe('check and heal in process', () => {
     const { s } = await cluster(['profile-create-failed=fp-coredns']);
     createCoreDnsProfile(s, 'demo');
     const io = captureIo();
-    const code = await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json' }), io, deps(s));
+    // At 0.001 the default 20-minute --fargate-timeout is 1.2 real seconds, a race with the profile's 2 minutes on a
+    // loaded machine; a day's deadline leaves CREATE_FAILED the only way the wait can end.
+    const options = parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', fargateTimeout: '24h' });
+    const code = await heal(options, io, deps(s));
     expect(code).toBe(3);
     const report = JSON.parse(io.out()) as { profiles: { name: string; status: string }[]; coredns: unknown; workloads: unknown };
     expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATE_FAILED' })]);
@@ -102,16 +105,26 @@ describe('check and heal in process', () => {
   });
 
   it('heal --workloads on the simulator clock: CoreDNS and the apps restarted, then a second heal restarts nothing', async () => {
-    // At 0.001 the heal's 10 simulated minutes are 0.6 real seconds: a loaded machine ran out of them (seen in CI-like
-    // runs with four workers). 0.01 keeps the same simulated story with deadlines a busy machine can meet.
+    // The heal's default deadlines (10 and 20 simulated minutes: 6 and 12 real seconds at 0.01) raced a loaded machine
+    // (seen in CI-like runs with four workers); two hours are far beyond the few simulated minutes the heals need.
+    // 0.01 rather than 0.001 keeps the heals' polls (every 5 simulated seconds) 50 real milliseconds apart.
     const { s } = await cluster([], 0.01);
+    const options = parseHealOptions({
+      cluster: 'demo',
+      region: s.region,
+      output: 'json',
+      workloads: true,
+      fargateTimeout: '2h',
+      corednsTimeout: '2h',
+      workloadsTimeout: '2h',
+    });
     await createStrandableWorkloads(s, 'demo');
     createCoreDnsProfile(s, 'demo');
     // EKS creates one profile at a time.
     await until(s, 'fp-coredns ACTIVE', () => s.world.describeFargateProfile('demo', 'fp-coredns').status === 'ACTIVE');
     s.world.createFargateProfile({ clusterName: 'demo', fargateProfileName: 'fp-apps', podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod', selectors: [{ namespace: 'apps' }] });
     const first = captureIo();
-    expect(await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', workloads: true }), first, deps(s))).toBe(0);
+    expect(await heal(options, first, deps(s))).toBe(0);
     const report = JSON.parse(first.out()) as { workloads: { kind: string; name: string; action: string }[] };
     expect(report.workloads.filter((w) => w.action === 'restarted').map((w) => `${w.kind}/${w.name}`).sort()).toEqual(['Deployment/web', 'StatefulSet/db']);
 
@@ -121,7 +134,7 @@ describe('check and heal in process', () => {
 
     const writesBefore = writes(s.kubeRequestsByMethod());
     const second = captureIo();
-    expect(await heal(parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', workloads: true }), second, deps(s))).toBe(0);
+    expect(await heal(options, second, deps(s))).toBe(0);
     const again = JSON.parse(second.out()) as { coredns: { restarts: number }; workloads: { action: string }[] };
     expect(again.coredns.restarts).toBe(0);
     expect(again.workloads.map((w) => w.action).sort()).toEqual(['left', 'reported', 'reported']);

@@ -1,5 +1,6 @@
 // The EKS server driven by the real @aws-sdk/client-eks: every operation, and every error arriving as the SDK's own
-// named exception. Time scale 0.001: 120 simulated seconds take 120 real milliseconds.
+// named exception. Time scale 0.001: 120 simulated seconds take 120 real milliseconds, which a loaded CI machine
+// spends between two requests; so a state asserted before its timer ends it (CREATING) is held by its timing.
 import {
   CreateAddonCommand,
   CreateClusterCommand,
@@ -36,6 +37,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await eks.close();
 });
+
+/** A world of the test's own (faults, held states) in place of the default one. */
+async function restart(options: Parameters<typeof startTestEks>[0]) {
+  await eks.close();
+  eks = await startTestEks({ scale: 0.001, ...options });
+  client = eks.client();
+}
 
 async function activeCluster(name = 'demo') {
   await client.send(new CreateClusterCommand(clusterRequest(name)));
@@ -96,8 +104,9 @@ describe('EKS API over the real SDK', () => {
     expect(created.fargateProfile?.fargateProfileArn).toMatch(
       /^arn:aws:eks:us-west-2:000000000000:fargateprofile\/demo\/fp-default\/[0-9a-f-]{36}$/,
     );
+    // CREATING is the create's answer above: a describe here would race the 120 ms to ACTIVE (the 409 test describes a
+    // profile held in CREATING).
     const describe = () => client.send(new DescribeFargateProfileCommand({ clusterName: 'demo', fargateProfileName: 'fp-default' }));
-    expect((await describe()).fargateProfile?.status).toBe('CREATING');
     await simSleep(125);
     expect((await describe()).fargateProfile?.status).toBe('ACTIVE');
     expect((await client.send(new ListFargateProfilesCommand({ clusterName: 'demo' }))).fargateProfileNames).toEqual([
@@ -111,6 +120,8 @@ describe('EKS API over the real SDK', () => {
   });
 
   it('answers ResourceInUseException (409) to concurrent profile creates, naming the busy profile', async () => {
+    // The first profile is held in CREATING: the second create can be handled as late as a busy machine makes it.
+    await restart({ timings: { fargateProfileSeconds: 1_000_000 } });
     await activeCluster();
     const results = await Promise.allSettled(
       ['fp-a', 'fp-b'].map((name) => client.send(new CreateFargateProfileCommand(profileRequest('demo', name)))),
@@ -123,12 +134,13 @@ describe('EKS API over the real SDK', () => {
     expect(error.$metadata.httpStatusCode).toBe(409);
     expect(error.message).toMatch(/currently has Fargate profile fp-[ab] in status CREATING/);
     expect(error.clusterName).toBe('demo');
+    const busy = /currently has Fargate profile (fp-[ab])/.exec(error.message)![1]!;
+    const { fargateProfile } = await client.send(new DescribeFargateProfileCommand({ clusterName: 'demo', fargateProfileName: busy }));
+    expect(fargateProfile?.status).toBe('CREATING');
   });
 
   it('reports CREATE_FAILED with a health issue for profile-create-failed', async () => {
-    await eks.close();
-    eks = await startTestEks({ scale: 0.001, faults: { profileCreateFailed: ['fp-broken'] } });
-    client = eks.client();
+    await restart({ faults: { profileCreateFailed: ['fp-broken'] } });
     await activeCluster();
     await client.send(new CreateFargateProfileCommand(profileRequest('demo', 'fp-broken')));
     await simSleep(125);
@@ -176,12 +188,7 @@ describe('EKS API over the real SDK', () => {
     expect((notFound as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
     expect((notFound as ResourceNotFoundException).message).toBe('No cluster found for name: missing.');
 
-    await client.send(new CreateClusterCommand(clusterRequest('demo')));
-    const tooEarly = await client.send(new CreateFargateProfileCommand(profileRequest('demo', 'fp'))).catch((e: unknown) => e);
-    expect(tooEarly).toBeInstanceOf(InvalidRequestException);
-    expect((tooEarly as InvalidRequestException).$metadata.httpStatusCode).toBe(400);
-
-    await simSleep(125);
+    await activeCluster();
     const noSelectors = await client
       .send(new CreateFargateProfileCommand({ ...profileRequest('demo', 'fp'), selectors: [] }))
       .catch((e: unknown) => e);
@@ -203,5 +210,15 @@ describe('EKS API over the real SDK', () => {
     await expect(client.send(new DescribeAddonCommand({ clusterName: 'demo', addonName: 'none' }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
+  });
+
+  it('throws InvalidRequestException (400) for a Fargate profile while the cluster is CREATING', async () => {
+    // The control plane is held in CREATING: the create can land as late as a busy machine makes it.
+    await restart({ timings: { controlPlaneSeconds: 1_000_000 } });
+    await client.send(new CreateClusterCommand(clusterRequest('demo')));
+    const tooEarly = await client.send(new CreateFargateProfileCommand(profileRequest('demo', 'fp'))).catch((e: unknown) => e);
+    expect(tooEarly).toBeInstanceOf(InvalidRequestException);
+    expect((tooEarly as InvalidRequestException).$metadata.httpStatusCode).toBe(400);
+    expect((tooEarly as Error).message).toBe("Cluster 'demo' is not in ACTIVE status");
   });
 });

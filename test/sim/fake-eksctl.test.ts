@@ -256,13 +256,15 @@ describe('fake eksctl when tokens age out', () => {
   let shortLived: Simulator | undefined;
   afterAll(async () => shortLived?.close());
 
-  it('signs a new token on a 401 and carries on with the CoreDNS step', async () => {
-    // X-Amz-Date counts whole seconds, so a fresh token may look one real second old: at scale 0.03 that is 33
-    // simulated seconds, under the 45 s TTL. The CoreDNS wait polls at 0, 1, 3, … 63 s, past the first token's TTL.
+  it('signs a new token on a 401 and carries on with the CoreDNS step', { timeout: 60_000 }, async () => {
+    // The server judges a token's age in real time, and X-Amz-Date counts whole seconds, so a fresh token may look one
+    // real second old: the 100 s TTL (5 real seconds at 0.05) leaves the retry with a new token 4 s to be checked in.
+    // The 401 is certain, not raced: the pods start 120 s after the patch, so the check that finds them Running comes
+    // over 100 s after eksctl signed its first token, before that patch.
     shortLived = await startSimulator({
-      timeScale: 0.03,
-      faults: ['token-ttl=45'],
-      timings: { controlPlaneSeconds: 20, fargateProfileSeconds: 10, fargatePodStartSeconds: 50 },
+      timeScale: 0.05,
+      faults: ['token-ttl=100'],
+      timings: { controlPlaneSeconds: 5, fargateProfileSeconds: 5, fargatePodStartSeconds: 120 },
     });
     const file = join(dir, 'ttl.yaml');
     writeFileSync(
@@ -273,7 +275,7 @@ describe('fake eksctl when tokens age out', () => {
     const result = await execa(process.execPath, [shortLived.eksctl, 'create', 'cluster', '-f', file], {
       env: { ...shortLived.env, HOME: dir, KUBECONFIG: join(dir, 'ttl.kubeconfig') },
       reject: false,
-      timeout: CREATE_TIMEOUT_MS,
+      timeout: 50_000,
     });
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.stdout).toContain('"coredns" pods are now scheduled onto Fargate');
