@@ -9,13 +9,17 @@ beforeAll(assertBuilt);
 
 describe.concurrent('safe-eksctl demo', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('replays the bug report by default: CoreDNS stuck, healed with one restart, times said to be simulated', async () => {
-    const run = await runScenario({ mode: 'demo', output: 'text' });
+    // Deadlines far beyond need: at 0.01 the default 10 simulated minutes of the heal are 6 real seconds, which a
+    // loaded machine can spend on its own.
+    const run = await runScenario({ mode: 'demo', output: 'text', args: ['--coredns-timeout', '2h', '--fargate-timeout', '2h'] });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('warning: profile "fp-kube-system" captures CoreDNS but eksctl does not recognise its selector');
     expect(run.stdout).toContain('Preflight: eksctl 0.207.0, AWS account 000000000000');
     expect(run.stdout).toMatch(/^ {2}eksctl create cluster +ok +\d+m\d\ds$/m);
-    expect(run.stdout).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once while eksctl ran\n');
+    // The restart falls while eksctl runs (create-heal.test.ts holds that) or just after: in the bug report's order it
+    // beats eksctl's exit by a fraction of a real second here. Exactly once either way.
+    expect(run.stdout).toMatch(/CoreDNS: 2\/2 ready; 2 stuck before; restarted once( while eksctl ran)?\n/);
     expect(run.stdout.endsWith('Times are simulated (time scale 0.01: one simulated second took 10ms here).\n')).toBe(true);
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);
@@ -31,7 +35,9 @@ describe.concurrent('safe-eksctl demo', { timeout: SCENARIO_TEST_TIMEOUT_MS }, (
     });
     expect(run.exitCode, run.stderr).toBe(4);
     expect(run.report).toMatchObject({ ok: false, exitCode: 4, simulated: { timeScale: 0.01 } });
-    expect(run.report?.error).toMatch(/^CoreDNS is not Ready after 2m\d\ds \(0\/2 ready, 1 restart\)/);
+    // Not before the 2 minutes; how far past them a loaded machine gets is not pinned (3m00s is no error).
+    expect(run.report?.error).toMatch(/^CoreDNS is not Ready after \d+m\d\ds \(0\/2 ready, 1 restart\)/);
+    expect(Number(/after (\d+)m/.exec(run.report?.error ?? '')?.[1])).toBeGreaterThanOrEqual(2);
     // 2 simulated minutes, not 2 real ones (the scenario is killed after 45 real seconds).
     const heal = run.report?.phases.find((p) => p.name === 'Heal CoreDNS');
     expect(heal?.durationMs).toBeGreaterThanOrEqual(60_000);
