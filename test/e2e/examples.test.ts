@@ -25,7 +25,14 @@ function userRepo(env: Record<string, string>): { dir: string; env: Record<strin
   const dir = (workDir = mkdtempSync(join(tmpdir(), 'safe-eksctl-examples-')));
   copyFileSync(join(EXAMPLES, 'bug-report.yaml'), join(dir, 'cluster.yaml'));
   const shim = join(dir, 'safe-eksctl');
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  // `make demo` waits on its own simulator's time: the demo's CoreDNS and profile deadlines (10 and 20 simulated
+  // minutes) are only 6 and 12 real seconds at its time scale 0.01, which a loaded machine could run out. The shim
+  // gives the demo 2 hours, so only a broken run fails it; every other command runs as written.
+  const demoDeadlines = '--coredns-timeout 2h --fargate-timeout 2h';
+  writeFileSync(
+    shim,
+    `#!/bin/sh\nif [ "$1" = demo ]; then shift; set -- demo ${demoDeadlines} "$@"; fi\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+  );
   chmodSync(shim, 0o755);
   // make and bash from the system; no eksctl, kubectl or aws on PATH: the simulator's eksctl comes through the env.
   return { dir, env: { ...env, PATH: [dir, env['PATH'], '/usr/bin', '/bin'].join(delimiter) } };

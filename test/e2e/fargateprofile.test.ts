@@ -83,8 +83,10 @@ describe('create fargateprofile', () => {
 
   it('--workloads-timeout is the deadline of the workloads, apart from CoreDNS: exit 1 naming the owners not Ready', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    // Fargate pods take 6 real seconds to start from now on: CoreDNS (10m) waits them out, the workloads (2s) cannot.
-    s.faults.fargateStartSeconds = 600;
+    // Fargate pods take 10 real seconds to start from now on: CoreDNS (10m) waits them out, the workloads (2s) cannot.
+    // Their last look comes right after their 2 s deadline, about 8 real seconds before their replacements could be
+    // Ready: room for a slow look on a loaded machine (6 s left about 4).
+    s.faults.fargateStartSeconds = 1_000;
     const result = await run(config, env, '--workloads', '--workloads-timeout', '2s');
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.json).toMatchObject({ ok: false, exitCode: 1, coredns: { ready: 2, desired: 2 } });

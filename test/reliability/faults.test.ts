@@ -18,12 +18,28 @@ interface FaultCase {
   args?: string[];
   /** The heal outlives its first token: the simulator must have refused one (401) and the run still succeeded. */
   tokenRefused?: true;
+  /** Real ms before the scenario is killed, when its faults make it longer than most (default 45 s). */
+  timeoutMs?: number;
 }
 
 const STUCK = { eksctlVersion: '0.207.0', stuck: true } as const;
 const HEALED_BY_EKSCTL = { eksctlVersion: '0.230.0', stuck: false } as const;
 /** Short deadlines (real time: `create` waits on the real clock) for the cases meant to fail. */
 const SHORT_COREDNS = ['--coredns-timeout', '4s'];
+/**
+ * eksctl waits out a CREATE_FAILED profile until its --timeout: the default 25 minutes are 15 real seconds at time
+ * scale 0.01, which a loaded machine could let run out before safe-eksctl's watch stops it (then eksctl's exit 1, exit
+ * 5). 2 hours are past the scenario's own limit: only the watch can end eksctl's wait.
+ */
+const EKSCTL_WAITS_LONG = ['--timeout', '2h'];
+/**
+ * Tokens live 600 simulated seconds, 6 real seconds at 0.01: a fresh token (X-Amz-Date drops fractions, so it may
+ * already look a second old) leaves the retry after a 401 5 s to get through. Fargate pods take 900 s (9 s) to start,
+ * so the heal's first token, signed before its restart, is certainly refused before CoreDNS is Ready.
+ */
+const TOKEN_OUTLIVED = ['token-ttl=600', 'fargate-start=900'];
+/** Those runs take up to about 27 real seconds on a loaded machine (with kube-5xx): three times that before a kill. */
+const TOKEN_OUTLIVED_TIMEOUT_MS = 90_000;
 
 const ALONE: FaultCase[] = [
   { faults: ['eks-throttle=0.3'], ...STUCK, exitCode: 0 },
@@ -35,7 +51,7 @@ const ALONE: FaultCase[] = [
   // The same role runs eksctl, and eksctl needs DescribeCluster first: its failure is reported. (A role that can run
   // eksctl but not safe-eksctl's own calls is `heal`'s case: test/e2e/check-heal.test.ts.)
   { faults: ['eks-access-denied=DescribeCluster'], eksctlVersion: '0.207.0', exitCode: 5 },
-  { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3 },
+  { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3, args: EKSCTL_WAITS_LONG },
   { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['webhook-delay=40'], ...STUCK, exitCode: 0 },
@@ -45,16 +61,17 @@ const ALONE: FaultCase[] = [
   { faults: ['rollout-stuck'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
   // eksctl waits for its own rollout until its --timeout, then fails.
   { faults: ['rollout-stuck'], eksctlVersion: '0.230.0', exitCode: 5, args: ['--timeout', '3m'] },
-  // About 3 real seconds at time scale 0.01: the heal outlives its first token.
-  { faults: ['token-ttl=300', 'fargate-start=300'], ...STUCK, exitCode: 0, tokenRefused: true },
+  // The heal outlives its first token (TOKEN_OUTLIVED).
+  { faults: TOKEN_OUTLIVED, ...STUCK, exitCode: 0, tokenRefused: true, timeoutMs: TOKEN_OUTLIVED_TIMEOUT_MS },
 ];
 
 const PAIRS: FaultCase[] = [
   { faults: ['eks-throttle=0.3', 'kube-5xx=0.3'], ...STUCK, exitCode: 0 },
   { faults: ['eks-reset=0.1', 'eks-throttle=0.3'], ...HEALED_BY_EKSCTL, exitCode: 0 },
   { faults: ['webhook-delay=40', 'fargate-start=120'], ...STUCK, exitCode: 0 },
-  { faults: ['token-ttl=300', 'kube-5xx=0.3'], ...STUCK, exitCode: 0 },
-  { faults: ['profile-create-failed=fp-default', 'eks-5xx=0.2'], eksctlVersion: '0.207.0', exitCode: 3 },
+  // A token refused while Kubernetes calls fail too: the refresh after a 401 may itself meet a 500.
+  { faults: [...TOKEN_OUTLIVED, 'kube-5xx=0.3'], ...STUCK, exitCode: 0, tokenRefused: true, timeoutMs: TOKEN_OUTLIVED_TIMEOUT_MS },
+  { faults: ['profile-create-failed=fp-default', 'eks-5xx=0.2'], eksctlVersion: '0.207.0', exitCode: 3, args: EKSCTL_WAITS_LONG },
   // eksctl fails before it creates any profile: the failed profile is never reached.
   { faults: ['eksctl-exit=1@fargate', 'profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['rollout-stuck', 'webhook-delay=40'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
@@ -69,7 +86,7 @@ describe.concurrent('fault matrix through create', { timeout: SCENARIO_TEST_TIME
   for (const c of [...ALONE, ...PAIRS]) {
     const title = `${c.faults.join(' + ')} with eksctl ${c.eksctlVersion} → exit ${c.exitCode}`;
     it(title, async () => {
-      const run = await runScenario({ faults: c.faults, eksctlVersion: c.eksctlVersion, args: c.args ?? [] });
+      const run = await runScenario({ faults: c.faults, eksctlVersion: c.eksctlVersion, args: c.args ?? [], ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) });
       expect(run.exitCode, run.stderr).toBe(c.exitCode);
       expect(run.report?.exitCode).toBe(c.exitCode);
       expect(run.leftover).toEqual([]);

@@ -34,18 +34,39 @@ function findSecrets(where: string, text: string): string[] {
     .map(([name]) => `${name} in ${where}`);
 }
 
+/**
+ * eksctl waits out a CREATE_FAILED profile until its --timeout (the default 25 minutes are 15 real seconds at time
+ * scale 0.01, which a loaded machine could let run out first: exit 5). 2 hours leave stopping it to safe-eksctl.
+ */
+const EKSCTL_WAITS_LONG = ['--timeout', '2h'];
+/**
+ * Tokens live 6 real seconds at 0.01, 5 s for the retry after a 401 (a fresh token may look a second old); Fargate pods
+ * take 9 s to start, so the heal's first token is certainly refused and a fresh one signed.
+ */
+const TOKEN_OUTLIVED = ['token-ttl=600', 'fargate-start=900'];
+/**
+ * The demo waits on simulated time: its default CoreDNS and profile deadlines (10 and 20 minutes) are only 6 and 12
+ * real seconds at its time scale 0.01. 2 hours leave ending the run to the heal.
+ */
+const DEMO_DEADLINES_LONG = ['--coredns-timeout', '2h', '--fargate-timeout', '2h'];
+
 const SCENARIOS: [string, ScenarioOptions, number][] = [
   ['success, text, --verbose', { eksctlVersion: '0.207.0', output: 'text', args: ['--verbose'] }, 0],
   ['success, --output json', { eksctlVersion: '0.207.0', output: 'json' }, 0],
   ['eksctl fails, --verbose', { faults: ['eksctl-exit=1@fargate'], output: 'text', args: ['--verbose'] }, 5],
-  ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json' }, 3],
+  ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json', args: EKSCTL_WAITS_LONG }, 3],
   [
     'CoreDNS unreachable (every Kubernetes call fails), --verbose',
     { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--verbose', '--coredns-timeout', '3s'] },
     4,
   ],
-  ['tokens expire and are refreshed, --verbose', { eksctlVersion: '0.207.0', faults: ['token-ttl=300', 'fargate-start=300'], output: 'text', args: ['--verbose'] }, 0],
-  ['demo, --verbose --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--verbose'] }, 0],
+  [
+    'tokens expire and are refreshed, --verbose',
+    // About 20 real seconds on a loaded machine: three times that before the run is killed.
+    { eksctlVersion: '0.207.0', faults: TOKEN_OUTLIVED, output: 'text', args: ['--verbose'], timeoutMs: 60_000 },
+    0,
+  ],
+  ['demo, --verbose --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--verbose', ...DEMO_DEADLINES_LONG] }, 0],
 ];
 
 describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
@@ -68,6 +89,8 @@ describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_
         ...findSecrets('the JSON report', run.report ? JSON.stringify(run.report) : ''),
       ]).toEqual([]);
       if (options.output === 'json') expect(run.report?.exitCode).toBe(exitCode);
+      // The refresh happened, so the scan above covered the output of a refreshed token too.
+      if (options.faults === TOKEN_OUTLIVED) expect(run.kubeUnauthorized).toBeGreaterThanOrEqual(1);
     });
   }
 
