@@ -62,15 +62,30 @@ function binaryProblem(path: string): string | undefined {
  */
 export async function eksctlVersion(
   binary: string,
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<string | undefined> {
-  const result = await execa(binary, ['version'], {
+  // Its own process group, killed whole on timeout or interrupt: a wrapper script that does not `exec` eksctl leaves
+  // eksctl holding our pipe after the wrapper dies, and the pipe would keep `plan` waiting as long as eksctl hangs.
+  const child = execa(binary, ['version'], {
     reject: false,
     stdin: 'ignore',
-    timeout: VERSION_TIMEOUT_MS,
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    detached: true,
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
   });
+  const stop = () => killGroup(child.pid);
+  const timer = setTimeout(stop, options.timeoutMs ?? VERSION_TIMEOUT_MS);
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  // execa does not clean up a detached child when we exit: this does.
+  process.once('exit', stop);
+  let result: Result;
+  try {
+    result = await child;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
+    process.off('exit', stop);
+  }
   const notStarted = result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined;
   if (notStarted && existsSync(binary)) {
     // The file is there, so ENOENT here means what it starts (its interpreter) is missing.
@@ -94,6 +109,16 @@ export async function passThrough(binary: string, args: readonly string[], io: I
     return exitCodeOf(binary, await child);
   } finally {
     for (const signal of signals) process.off(signal, forward);
+  }
+}
+
+/** SIGKILL to a detached child and everything it started; nothing to do when it never started or is gone. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is gone already.
   }
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInterrupt, eksctlVersion, resolveEksctl, runEksctl } from '../../src/adapters/eksctl.js';
@@ -83,6 +83,34 @@ describe('eksctlVersion', () => {
   it('gives undefined when eksctl prints no version or cannot run', async () => {
     expect(await eksctlVersion(RECORDING_EKSCTL, { env: standIn({ RECORDING_EKSCTL_VERSION: 'dev' }).env })).toBeUndefined();
     expect(await eksctlVersion('/no/such/eksctl')).toBeUndefined();
+  });
+
+  it('gives up on a hanging wrapper that does not exec eksctl, and stops what it started too', { timeout: 20_000 }, async () => {
+    // The wrapper's child (the "eksctl" it runs) holds our stdout pipe; killing only the wrapper would leave us waiting
+    // for that pipe as long as the child lives (300 s here, past the test's timeout).
+    const { dir } = recordingDir();
+    const wrapper = join(dir, 'eksctl');
+    const pidFile = join(dir, 'hung.pid');
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 300 &\necho $! > '${pidFile}'\nwait\n`);
+    chmodSync(wrapper, 0o755);
+    expect(await eksctlVersion(wrapper, { timeoutMs: 300 })).toBeUndefined();
+    const hung = Number(readFileSync(pidFile, 'utf8'));
+    expect(hung).toBeGreaterThan(0);
+    expect(await ends(hung)).toBe(true);
+  });
+
+  it('an interrupt stops the version check and what it started', { timeout: 20_000 }, async () => {
+    const { dir } = recordingDir();
+    const wrapper = join(dir, 'eksctl');
+    const pidFile = join(dir, 'hung.pid');
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 300 &\necho $! > '${pidFile}'\nwait\n`);
+    chmodSync(wrapper, 0o755);
+    const interrupt = new AbortController();
+    const checking = eksctlVersion(wrapper, { signal: interrupt.signal });
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
+    interrupt.abort(new Error('interrupted'));
+    expect(await checking).toBeUndefined();
+    expect(await ends(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
   });
 });
 
