@@ -170,7 +170,8 @@ describe('fake eksctl create cluster against the simulator', () => {
 });
 
 describe('fake eksctl on an existing cluster', () => {
-  it('create fargateprofile, get cluster and delete cluster work on a cluster made without profiles', async () => {
+  // Five eksctl runs in a row: 12–18 s alone, 30 s with one core for four test workers.
+  it('create fargateprofile, get cluster and delete cluster work on a cluster made without profiles', { timeout: 120_000 }, async () => {
     const name = `fake-${++clusters}`;
     const file = join(dir, `${name}.yaml`);
     const head = `apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${name}\n  region: ${sim.region}\n`;
