@@ -86,7 +86,8 @@ export async function eksctlVersion(
     options.signal?.removeEventListener('abort', stop);
     process.off('exit', stop);
   }
-  const notStarted = result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined;
+  // Neither an exit code nor a signal (our timeout and interrupt kill with SIGKILL): it never ran.
+  const notStarted = result.failed && result.exitCode === undefined && result.signal === undefined;
   if (notStarted && existsSync(binary)) {
     // The file is there, so ENOENT here means what it starts (its interpreter) is missing.
     const why = result.code === 'ENOENT' ? 'the system cannot start it (a script whose interpreter is missing?)' : result.originalMessage || result.shortMessage;
