@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/commands/check.js';
 import { EXAMPLES } from '../helpers/bin.js';
+import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { plainEksctl, runSafeEksctl, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'fargate-demo';
@@ -83,7 +84,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     }
     // More calls than checks: some were throttled and tried again.
     expect((s.requestCounts['DescribeCluster'] ?? 0) - throttledBefore).toBeGreaterThan(4);
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('region: --region wins, else AWS_REGION; no region or no such cluster is exit 2 with a clear message', async () => {
     const { env } = await clusterLeftPendingByEksctl0207();
@@ -104,7 +105,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     const flag = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--region', env['AWS_REGION']!, '--output', 'json'], noRegion);
     expect(flag.exitCode).toBe(1);
     expect(flag.json?.region).toBe(env['AWS_REGION']);
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('no CoreDNS Deployment at all: heal has nothing to heal (exit 0, no write), check fails the gate (exit 1)', async () => {
     const { s, env } = await clusterLeftPendingByEksctl0207();
@@ -121,7 +122,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     expect(checked.exitCode).toBe(1);
     expect(checked.json).toMatchObject({ ok: false, coredns: { found: false } });
     expect(checked.json!.problems).toContain('no CoreDNS Deployment (kube-system/coredns): nothing resolves names');
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('a role without eks:DescribeFargateProfile: heal stops at once with exit 3 and changes nothing; check exits 1', async () => {
     const { s, env } = await clusterLeftPendingByEksctl0207();
@@ -165,5 +166,5 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     });
     expect(json.stderr.trim()).toBe(`safe-eksctl: ${json.json!.error}`);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });

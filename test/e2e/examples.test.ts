@@ -10,7 +10,7 @@ import type { CheckReport } from '../../src/commands/check.js';
 import type { RunReport } from '../../src/report.js';
 import { BIN, EXAMPLES } from '../helpers/bin.js';
 import { hasCommand } from '../helpers/commands.js';
-import { FAST_TIMINGS } from '../helpers/scenario.js';
+import { FAST_TIMINGS, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const simulator = simulatorPerTest();
@@ -80,7 +80,7 @@ describe.skipIf(!hasCommand('make'))('examples/Makefile against the simulator', 
     const demo = await make('demo');
     expect(demo.exitCode, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('Cluster "fargate-demo" is ready.');
-  }, 120_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('check fails the make run when CoreDNS is stuck', async () => {
     const { s, env: simEnv } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.207.0', timings: FAST_TIMINGS });
@@ -91,7 +91,7 @@ describe.skipIf(!hasCommand('make'))('examples/Makefile against the simulator', 
     expect(checked.exitCode).toBe(2);
     expect(checked.stdout).toContain('NOT healthy (exit 1)');
     expect(checked.stderr).toMatch(/make: \*\*\* \[.*Makefile:\d+: check\] Error 1/);
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });
 
 interface Step {
@@ -134,5 +134,5 @@ describe.skipIf(!hasCommand('bash'))('examples/ci-workflow.yml against the simul
     expect(json<RunReport>(join(dir, 'profiles-report.json'))).toMatchObject({ ok: true, coredns: { stuckBefore: 0, restarts: 0 } });
     expect(json<RunReport>(join(dir, 'heal-report.json'))).toMatchObject({ ok: true, coredns: { stuckBefore: 0, restarts: 0 } });
     expect(json<CheckReport>(join(dir, 'check-report.json'))).toMatchObject({ ok: true, problems: [] });
-  }, 150_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });

@@ -79,7 +79,7 @@ describe('create fargateprofile', () => {
     expect(running.map(([, state]) => state)).toEqual(['fargate-scheduler Running', 'fargate-scheduler Running', 'fargate-scheduler Running', 'fargate-scheduler Running']);
     expect(pods['debug']).toBe('default-scheduler Pending');
     expect(pods['node-agent-x7k2p']).toBe('default-scheduler Pending');
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('--workloads-timeout is the deadline of the workloads, apart from CoreDNS: exit 1 naming the owners not Ready', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
@@ -97,7 +97,7 @@ describe('create fargateprofile', () => {
     // The deadline counts from the start of the workloads' heal; a slow poll in flight may end past it.
     expect(result.json!.error).toMatch(/Deployment apps\/web: not Ready on Fargate after \d+s \(0\/2 ready, 1 restart\)/);
     expect(byName(result.json!.workloads)['Deployment/web']).toMatchObject({ action: 'failed', restarts: 1 });
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('without --workloads touches none of them, and the report says so', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
@@ -108,7 +108,7 @@ describe('create fargateprofile', () => {
     expect(result.json!.phases.map((p) => p.name)).not.toContain('Heal stranded workloads');
     expect(await podStates(s, CLUSTER, 'apps')).toEqual(before);
     expect(Object.values(before).every((state) => state === 'default-scheduler Pending')).toBe(true);
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('--delete-stranded-pods deletes the bare pod and the orphan ReplicaSet pod, which comes back on Fargate; the DaemonSet pod stays', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
@@ -125,7 +125,7 @@ describe('create fargateprofile', () => {
     expect(legacy).toHaveLength(1);
     expect(legacy[0]![0]).not.toBe(w['ReplicaSet/legacy']!.strandedPods[0]);
     expect(legacy[0]![1]).toMatch(/^fargate-scheduler /);
-  }, 90_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('--name creates that profile only; without a kube-system profile CoreDNS can never run (exit 4)', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
@@ -137,7 +137,7 @@ describe('create fargateprofile', () => {
     expect(phases.find((p) => p.name === 'Heal CoreDNS')?.status).toBe('failed');
     expect(phases.some((p) => p.name === 'Heal stranded workloads' && p.status === 'ok')).toBe(false);
     expect(s.requestCounts['CreateFargateProfile']).toBe(1);
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('a --name the config does not have is exit 2 before eksctl starts', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
@@ -145,7 +145,7 @@ describe('create fargateprofile', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no Fargate profile named "fp-nope"');
     expect(s.requestCounts['CreateFargateProfile'] ?? 0).toBe(0);
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });
 
 describe('create --workloads', () => {

@@ -11,6 +11,7 @@ import type { CheckReport } from '../../src/commands/check.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { EXAMPLES } from '../helpers/bin.js';
+import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { plainEksctl, runSafeEksctl, scratchEnv, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'fargate-demo';
@@ -81,7 +82,7 @@ describe('--kubeconfig that reaches another cluster', () => {
       await other.close();
       otherScratch.cleanup();
     }
-  }, 120_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('the same API server written another way (a trailing slash) is the same cluster: check reads it', async () => {
     const { s, env } = await clusterLeftPendingByEksctl0207(() => simulator.start(options));
@@ -96,7 +97,7 @@ describe('--kubeconfig that reaches another cluster', () => {
     expect(checked.json!.coredns!.pods.map((p) => p.state)).toEqual(['stuck', 'stuck']);
     expect((s.kubeRequestsByMethod()['GET'] ?? 0) - (before['GET'] ?? 0)).toBeGreaterThan(0);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });
 
 describe('create --kubeconfig with a --context eksctl does not write', () => {
@@ -117,5 +118,5 @@ describe('create --kubeconfig with a --context eksctl does not write', () => {
     ]);
     const coredns = s.world.kubeCluster(CLUSTER)!.get('deployments', 'kube-system', 'coredns') as { spec: { template: { metadata?: { annotations?: Record<string, string> } } } };
     expect(coredns.spec.template.metadata?.annotations ?? {}).not.toHaveProperty('kubectl.kubernetes.io/restartedAt');
-  }, 60_000);
+  }, SCENARIO_TEST_TIMEOUT_MS);
 });

@@ -41,7 +41,9 @@ export const SCENARIO_SLOTS = Number(process.env['SAFE_EKSCTL_TEST_SLOTS'] ?? '4
 const SLOT_DIR = join(tmpdir(), 'safe-eksctl-scenario-slots');
 
 /**
- * The timeout of a test that runs scenarios. A scenario may first wait for a slot (about a minute at the busiest point
+ * The timeout of a test that runs scenarios, or several runs of the bin against a simulator in a row (check, heal,
+ * check again…: 28 s alone and 52 s in CI's second leg for one of them, past 90 s with one core for four workers). A
+ * scenario may first wait for a slot (about a minute at the busiest point
  * of the suite), so the budget covers that wait, a few runs of up to 45 s, and a loaded machine; a stuck scenario
  * still ends the test, killed at its own `timeoutMs`.
  */
