@@ -73,6 +73,16 @@ describe('resolveEksctl', () => {
   });
 });
 
+/** An eksctl wrapper that hangs in a child of its own (no `exec`), writing that child's pid to `pidFile`. */
+function hangingWrapper(): { wrapper: string; pidFile: string } {
+  const { dir } = recordingDir();
+  const wrapper = join(dir, 'eksctl');
+  const pidFile = join(dir, 'hung.pid');
+  writeFileSync(wrapper, `#!/bin/sh\nsleep 300 &\necho $! > '${pidFile}'\nwait\n`);
+  chmodSync(wrapper, 0o755);
+  return { wrapper, pidFile };
+}
+
 describe('eksctlVersion', () => {
   it('reads the version eksctl prints', async () => {
     const { env, log } = standIn({ RECORDING_EKSCTL_VERSION: '0.230.0-dev+abc' });
@@ -88,11 +98,7 @@ describe('eksctlVersion', () => {
   it('gives up on a hanging wrapper that does not exec eksctl, and stops what it started too', { timeout: 20_000 }, async () => {
     // The wrapper's child (the "eksctl" it runs) holds our stdout pipe; killing only the wrapper would leave us waiting
     // for that pipe as long as the child lives (300 s here, past the test's timeout).
-    const { dir } = recordingDir();
-    const wrapper = join(dir, 'eksctl');
-    const pidFile = join(dir, 'hung.pid');
-    writeFileSync(wrapper, `#!/bin/sh\nsleep 300 &\necho $! > '${pidFile}'\nwait\n`);
-    chmodSync(wrapper, 0o755);
+    const { wrapper, pidFile } = hangingWrapper();
     expect(await eksctlVersion(wrapper, { timeoutMs: 300 })).toBeUndefined();
     const hung = Number(readFileSync(pidFile, 'utf8'));
     expect(hung).toBeGreaterThan(0);
@@ -100,11 +106,7 @@ describe('eksctlVersion', () => {
   });
 
   it('an interrupt stops the version check and what it started', { timeout: 20_000 }, async () => {
-    const { dir } = recordingDir();
-    const wrapper = join(dir, 'eksctl');
-    const pidFile = join(dir, 'hung.pid');
-    writeFileSync(wrapper, `#!/bin/sh\nsleep 300 &\necho $! > '${pidFile}'\nwait\n`);
-    chmodSync(wrapper, 0o755);
+    const { wrapper, pidFile } = hangingWrapper();
     const interrupt = new AbortController();
     const checking = eksctlVersion(wrapper, { signal: interrupt.signal });
     while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
