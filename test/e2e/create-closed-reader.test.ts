@@ -7,15 +7,12 @@ import { QUICK_TIME_SCALE, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../help
 
 beforeAll(assertBuilt);
 
+/** The bug report with eksctl 0.207.0: CoreDNS is stuck, so safe-eksctl has a restart to make after the reader goes. */
+const BUG_REPORT = { timeScale: QUICK_TIME_SCALE, config: 'bug-report.yaml', eksctlVersion: '0.207.0' };
+
 describe.concurrent('safe-eksctl create when its reader goes away', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('stdout closed after the first chunk (text output): eksctl finishes, CoreDNS is healed, exit 0', async () => {
-    const run = await runScenario({
-      timeScale: QUICK_TIME_SCALE,
-      config: 'bug-report.yaml',
-      eksctlVersion: '0.207.0',
-      output: 'text',
-      closeAfterFirstChunk: 'stdout',
-    });
+    const run = await runScenario({ ...BUG_REPORT, output: 'text', closeAfterFirstChunk: 'stdout' });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).not.toContain('EPIPE');
     // The summary came after the pipe closed: it was dropped, not half the run.
@@ -26,12 +23,7 @@ describe.concurrent('safe-eksctl create when its reader goes away', { timeout: S
   });
 
   it('stderr closed after the first chunk (JSON output, progress on stderr): the report on stdout is whole, exit 0', async () => {
-    const run = await runScenario({
-      timeScale: QUICK_TIME_SCALE,
-      config: 'bug-report.yaml',
-      eksctlVersion: '0.207.0',
-      closeAfterFirstChunk: 'stderr',
-    });
+    const run = await runScenario({ ...BUG_REPORT, closeAfterFirstChunk: 'stderr' });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.report).toMatchObject({ ok: true, exitCode: 0, coredns: { desired: 2, ready: 2, stuckBefore: 2, restarts: 1 } });
     expect(run.corednsInSim?.readyOnFargate).toBe(2);
