@@ -8,6 +8,7 @@ import { checkLogFile, createInterrupt, eksctlVersion, resolveEksctl } from '../
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
+import { redactor } from '../core/redact.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { onStopSignals } from '../signals.js';
@@ -70,8 +71,10 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
     source = await clusterSource(options.eksctlArgs, eksctlBinary, io);
   } catch (error) {
     if (!(error instanceof EksctlRefused)) throw error;
-    io.stdout.write(error.run.stdout);
-    io.stderr.write(error.run.stderr);
+    // eksctl's own answer, as a pass-through shows it; only what safe-eksctl never prints (credentials) is masked.
+    const redact = redactor(io.env);
+    io.stdout.write(redact(error.run.stdout));
+    io.stderr.write(redact(error.run.stderr));
     return error.run.exitCode;
   }
   eksctlBinary();
