@@ -109,7 +109,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .enablePositionalOptions();
 
   // Only listed here: `create` command lines are eksctl's and are read in runCreate, not by commander.
-  program.command('create').description('create a cluster (or a Fargate profile) with eksctl and make sure CoreDNS comes up; takes every eksctl option');
+  program
+    .command('create')
+    .description('eksctl create cluster (or create fargateprofile) with any eksctl options, then make sure CoreDNS comes up (safe-eksctl create cluster --help)');
 
   program
     .command('plan')
