@@ -2,13 +2,16 @@
 // the AWS SDK or the Kubernetes client.
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { createCommandOf, eksctlTokens, flagOn, ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
+import { eksctlFlagsOf } from './core/eksctl-flags.js';
+import { flagTable, readArgs } from './core/pflag.js';
 import { ExitCode, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 
 /** Command words safe-eksctl answers itself; anything else is eksctl's. */
 const OWN_COMMANDS = new Set(['create', 'plan', 'check', 'heal', 'demo', 'sim', 'get-token', 'help']);
-/** `create X` forms that are ours; every other `create` (nodegroup, iamserviceaccount, …) goes to eksctl. */
-const OWN_CREATE_TARGETS = new Set(['cluster', 'fargateprofile']);
+/** eksctl's persistent root flags (cmd/eksctl/main.go), which may stand before the command word. */
+const ROOT_FLAGS = new Set(['help', 'verbose', 'color', 'dumpLogs']);
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,37 +20,20 @@ export function packageVersion(): string {
 
 /** Where the words of the command line lead: to one of our commands, or straight to eksctl. */
 export function routeOf(argv: readonly string[]): 'own' | 'eksctl' {
-  const words = commandWords(argv);
-  const first = words[0];
+  const first = commandWord(argv);
   if (first === undefined) return 'own';
   if (!OWN_COMMANDS.has(first)) return 'eksctl';
   if (first !== 'create') return 'own';
-  const target = words[1];
-  // `create -f FILE` is ours; `create nodegroup …` is not.
-  if (target === undefined) return 'own';
-  if (OWN_CREATE_TARGETS.has(target)) return 'own';
-  return 'eksctl';
+  // `create cluster`, `create fargateprofile` and `create -f FILE` are ours; `create nodegroup …` is eksctl's.
+  return createCommandOf(argv) ? 'own' : 'eksctl';
 }
 
-/** The positional words before `--`, skipping our global `--eksctl PATH`; option values are not words. */
-function commandWords(argv: readonly string[]): string[] {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') break;
-    if (arg === '--eksctl') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) {
-      // Once the command word is known, later flags may take values (`create -f FILE`): stop at the second word.
-      if (words.length > 0) return words;
-      continue;
-    }
-    words.push(arg);
-    if (words.length === 2) break;
-  }
-  return words;
+/** The first word that is not a flag or a flag's value: eksctl's root flags (`-v 4`) and our `--eksctl PATH` may come first. */
+function commandWord(argv: readonly string[]): string | undefined {
+  const specs = [...eksctlFlagsOf('cluster').filter((f) => ROOT_FLAGS.has(f.long)), { long: 'eksctl', takesValue: true }];
+  const words = readArgs(argv, flagTable(specs)).filter((t) => t.kind === 'argument' || t.kind === 'end');
+  const first = words[0];
+  return first?.kind === 'argument' ? first.value : undefined;
 }
 
 /** Pulls our own `--eksctl PATH` out of an argv bound for eksctl, which has no such flag. */
@@ -90,22 +76,20 @@ function addHealOptions(cmd: Command): Command {
     .option('--delete-stranded-pods', 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--verbose', 'show every eksctl line and every API wait')
+    .option('--all-lines', 'show every eksctl line and every API wait')
+    .addOption(new Option('--verbose', 'the old spelling of --all-lines').hideHelp())
     .addOption(outputOption());
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('safe-eksctl');
-  // Every action gets its own options merged with the global ones (`safe-eksctl --eksctl X plan …`), plus the
-  // arguments after `--` as `eksctlArgs` where the command takes them.
+  // Every action gets its own options merged with the global ones (`safe-eksctl --eksctl X plan …`).
   const run =
     (load: () => Promise<{ run: (options: Record<string, unknown>, io: Io) => Promise<number> }>) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
-      // The command's own values win: optsWithGlobals lets an ancestor's defaults (create's --output text, …)
-      // override what was given to `create fargateprofile`.
+      // The command's own values win over an ancestor's defaults.
       const options: Record<string, unknown> = { ...command.optsWithGlobals(), ...command.opts() };
-      if (command.registeredArguments.length > 0) options['eksctlArgs'] = args[0];
       setExitCode(await (await load()).run(options, io));
     };
 
@@ -121,52 +105,13 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride()
-    // Without it on the program, commander hands `create` its words and options apart, and `create`'s -f swallows
-    // the -f of `create cluster -f X`. Every command that needs --eksctl declares it itself.
+    // Options after a command word are that command's: every command that needs --eksctl declares it itself.
     .enablePositionalOptions();
 
-  const create = program
+  // Only listed here: `create` command lines are eksctl's and are read in runCreate, not by commander.
+  program
     .command('create')
-    .description('create a cluster (or a Fargate profile) and make sure CoreDNS comes up')
-    .enablePositionalOptions();
-  const addCreateClusterOptions = (cmd: Command) =>
-    addHealOptions(
-      cmd
-        .requiredOption('-f, --config-file <file>', 'eksctl ClusterConfig file, or - for stdin')
-        .addOption(eksctlOption())
-        .option('--force', 'run even when the plan says CoreDNS can never run')
-        .option('--no-heal', 'stop after waiting for the Fargate profiles')
-        .option('--log-file <file>', 'write every eksctl line to this file')
-        .option('-p, --profile <name>', 'AWS profile (passed to eksctl)')
-        .option('--timeout <duration>', 'eksctl --timeout')
-        .option('-v, --eksctl-verbosity <level>', 'eksctl -v level (0-5)')
-        .argument('[eksctlArgs...]', 'after --: more arguments for eksctl'),
-    );
-  // commander also enforces an ancestor's mandatory options, so `create cluster -f X` and `create fargateprofile -f X`
-  // would fail on `create`'s own -f: `create` checks its -f itself, only when it is the command that runs.
-  const runCreate = run(() => import('./commands/create.js'));
-  addCreateClusterOptions(create).action(async (...args: unknown[]) => {
-    if ((args.at(-1) as Command).opts()['configFile'] === undefined) {
-      create.error("required option '-f, --config-file <file>' not specified", { code: 'commander.missingMandatoryOptionValue' });
-    }
-    await runCreate(...args);
-  });
-  const createFile = create.options.find((o) => o.long === '--config-file');
-  if (createFile) createFile.mandatory = false;
-  addCreateClusterOptions(create.command('cluster').description('same as create -f FILE')).action(
-    run(() => import('./commands/create.js')),
-  );
-  addHealOptions(
-    create
-      .command('fargateprofile')
-      .description('run eksctl create fargateprofile, wait for the new profiles, then heal')
-      .requiredOption('-f, --config-file <file>', 'eksctl ClusterConfig file, or - for stdin')
-      .option('--name <name>', 'only this profile of the config')
-      .addOption(eksctlOption())
-      .option('-p, --profile <name>', 'AWS profile (passed to eksctl)')
-      .option('--log-file <file>', 'write every eksctl line to this file')
-      .argument('[eksctlArgs...]', 'after --: more arguments for eksctl'),
-  ).action(run(() => import('./commands/create-fargateprofile.js')));
+    .description('eksctl create cluster (or create fargateprofile) with any eksctl options, then make sure CoreDNS comes up (safe-eksctl create cluster --help)');
 
   program
     .command('plan')
@@ -210,7 +155,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', '20m')
     .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', '10m')
     .option('--log-file <file>', 'write every line of the simulated eksctl to this file')
-    .option('--verbose', 'show every eksctl line')
+    .option('--all-lines', 'show every eksctl line')
+    .addOption(new Option('--verbose', 'the old spelling of --all-lines').hideHelp())
     .addOption(outputOption())
     .action(run(() => import('./commands/demo.js')));
 
@@ -265,6 +211,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       const { passThrough } = await import('./commands/pass-through.js');
       return await passThrough(rest, { eksctl }, io);
     }
+    if (commandWord(argv) === 'create') return await runCreate(argv, io);
     let exitCode: number = ExitCode.ok;
     const program = buildProgram(io, (code) => (exitCode = code));
     if (argv.length === 0) {
@@ -276,6 +223,42 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/**
+ * `create cluster …` / `create fargateprofile …`: eksctl's command line with safe-eksctl's few options taken out.
+ * `--help` and `create cluster --dry-run` are eksctl's own: eksctl runs with the user's words, nothing is waited
+ * for; after eksctl's help, safe-eksctl's own options follow on stderr.
+ */
+async function runCreate(argv: readonly string[], io: Io): Promise<number> {
+  const { command, own, eksctlArgs } = splitCreateArgv(argv);
+  const tokens = eksctlTokens(command, eksctlArgs);
+  const eksctl = typeof own['eksctl'] === 'string' ? own['eksctl'] : undefined;
+  const eksctlArgv = ['create', command, ...eksctlArgs];
+  if (flagOn(tokens, 'help')) return createHelp(command, eksctlArgv, eksctl, io);
+  if (command === 'cluster' && flagOn(tokens, 'dry-run')) {
+    const { passThrough } = await import('./commands/pass-through.js');
+    return passThrough(eksctlArgv, { eksctl }, io);
+  }
+  const module = command === 'cluster' ? await import('./commands/create.js') : await import('./commands/create-fargateprofile.js');
+  return module.run({ ...own, eksctlArgs }, io);
+}
+
+async function createHelp(command: 'cluster' | 'fargateprofile', eksctlArgv: string[], eksctl: string | undefined, io: Io): Promise<number> {
+  const { resolveEksctl } = await import('./adapters/eksctl.js');
+  try {
+    resolveEksctl(eksctl, io.env, io.cwd);
+  } catch (error) {
+    if (!(error instanceof SafeEksctlError)) throw error;
+    // Without eksctl its options cannot be shown; ours still can.
+    io.stdout.write(ownOptionsHelp(command));
+    io.stderr.write(`safe-eksctl: ${error.message}: eksctl's own options of create ${command} are not listed\n`);
+    return ExitCode.ok;
+  }
+  const { passThrough } = await import('./commands/pass-through.js');
+  const code = await passThrough(eksctlArgv, { eksctl }, io);
+  io.stderr.write(`\n${ownOptionsHelp(command)}`);
+  return code;
 }
 
 function reportError(error: unknown, io: Io): number {

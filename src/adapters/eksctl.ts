@@ -113,6 +113,35 @@ export async function passThrough(binary: string, args: readonly string[], io: I
   }
 }
 
+export interface CapturedEksctl {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * eksctl run to its end with what it prints kept, not shown: `create cluster --dry-run`, whose stdout is the
+ * ClusterConfig it would create. Aborting `signal` gives it SIGINT (SIGKILL after the grace); execa kills it if we exit.
+ */
+export async function captureEksctl(
+  binary: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; input?: string; signal?: AbortSignal },
+): Promise<CapturedEksctl> {
+  const result = await execa(binary, args, {
+    reject: false,
+    stripFinalNewline: false,
+    env: options.env,
+    extendEnv: false,
+    cwd: options.cwd,
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: DEFAULT_INTERRUPT_GRACE_MS,
+  });
+  return { exitCode: exitCodeOf(binary, result), stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
 /** SIGKILL to a detached child and everything it started; nothing to do when it never started or is gone. */
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;

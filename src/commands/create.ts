@@ -1,11 +1,14 @@
-// `safe-eksctl create -f FILE` (= `create cluster -f FILE`): plan, preflight, eksctl, wait for Fargate profiles, heal
-// CoreDNS, report. Everything that can be judged before eksctl starts is judged before the task list starts.
+// `safe-eksctl create cluster …` (and its short form `create -f FILE`): plan, preflight, eksctl, wait for Fargate
+// profiles, heal CoreDNS, report. eksctl gets the user's own words; what it will create is read from the -f file, or
+// from eksctl's own --dry-run when the words change the cluster (./cluster-source.ts). Everything that can be judged
+// before eksctl starts is judged before the task list starts.
+import { resolve } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { checkLogFile, createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
-import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
 import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
+import { redactor } from '../core/redact.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { onStopSignals } from '../signals.js';
@@ -13,17 +16,16 @@ import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
-import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
+import { clusterSource, EksctlRefused } from './cluster-source.js';
+import { eksctlTokens, flagValue } from './create-argv.js';
+import { optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateOptions extends PipelineOptions {
-  configFile: string;
   eksctl?: string;
   force: boolean;
   heal: boolean;
   logFile?: string;
-  profile?: string;
-  timeout?: string;
-  eksctlVerbosity?: string;
+  /** eksctl's words after `create cluster`, in the user's order: everything that is not safe-eksctl's own. */
   eksctlArgs: string[];
 }
 
@@ -39,49 +41,49 @@ export interface CreateDeps {
   simulatedTimeScale?: number;
 }
 
-/** eksctl takes these from the config file and refuses them with -f. */
-const FLAGS_EKSCTL_REFUSES_WITH_F = ['--region', '--name', '--version', '--zones', '--nodes', '--node-type'];
-
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   return createCluster(parseCreateOptions(options), io);
 }
 
+/** `configFile` (the demo's and the bench's way to name the config) is eksctl's `-f`, put first. */
 export function parseCreateOptions(options: Record<string, unknown>): CreateOptions {
+  const given = (options['eksctlArgs'] as string[] | undefined) ?? [];
+  const configFile = options['configFile'];
   return {
     ...parsePipelineOptions(options),
-    configFile: String(options['configFile']),
     force: options['force'] === true,
     heal: options['heal'] !== false,
-    eksctlArgs: eksctlArgsWithout(options, FLAGS_EKSCTL_REFUSES_WITH_F),
+    eksctlArgs: typeof configFile === 'string' ? ['-f', configFile, ...given] : given,
     ...optionalText(options, 'eksctl'),
     ...optionalText(options, 'logFile'),
-    ...optionalText(options, 'profile'),
-    ...optionalText(options, 'timeout'),
-    ...optionalText(options, 'eksctlVerbosity'),
   };
 }
 
-export function eksctlCreateArgs(options: CreateOptions, loaded: LoadedConfig): string[] {
-  return [
-    'create',
-    'cluster',
-    '-f',
-    loaded.path ?? '-',
-    ...(options.profile ? ['--profile', options.profile] : []),
-    ...(options.timeout ? ['--timeout', options.timeout] : []),
-    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
-    ...(options.eksctlVerbosity ? ['-v', options.eksctlVerbosity] : []),
-    ...options.eksctlArgs,
-  ];
-}
-
 export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
-  // Bad input ends here, before anything starts: one line from the CLI, exit 2.
-  const loaded = await loadClusterConfig(options.configFile, io);
-  if (options.logFile !== undefined) checkLogFile(options.logFile, loaded.path, io.cwd);
-  const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
-  // eksctl writes the kubeconfig itself; a file already there must be one it can merge into and we can read back.
-  if (options.kubeconfig) (await import('../adapters/kubeconfig.js')).checkKubeconfigBeforeEksctl(options.kubeconfig, io.cwd);
+  // Bad input ends here, before anything starts: one line from the CLI, exit 2. A command line eksctl's dry-run
+  // refuses ends here too, with eksctl's own words and exit code.
+  let binary: string | undefined;
+  const eksctlBinary = () => (binary ??= resolveEksctl(options.eksctl, io.env, io.cwd));
+  const file = flagValue(eksctlTokens('cluster', options.eksctlArgs), 'config-file');
+  if (options.logFile !== undefined) checkLogFile(options.logFile, file === undefined || file === '-' ? undefined : resolve(io.cwd, file), io.cwd);
+  let source: Awaited<ReturnType<typeof clusterSource>>;
+  try {
+    source = await clusterSource(options.eksctlArgs, eksctlBinary, io);
+  } catch (error) {
+    if (!(error instanceof EksctlRefused)) throw error;
+    // eksctl's own answer, as a pass-through shows it; only what safe-eksctl never prints (credentials) is masked.
+    const redact = redactor(io.env);
+    io.stdout.write(redact(error.run.stdout));
+    io.stderr.write(redact(error.run.stderr));
+    return error.run.exitCode;
+  }
+  eksctlBinary();
+  const tokens = eksctlTokens('cluster', source.eksctlArgs);
+  const profile = flagValue(tokens, 'profile');
+  // --kubeconfig is eksctl's: where it writes the kubeconfig. safe-eksctl reads that file back only when --context
+  // asks it to reach Kubernetes through a kubeconfig context; otherwise it uses DescribeCluster and its own token.
+  const kubeconfig = options.context ? flagValue(tokens, 'kubeconfig') : undefined;
+  if (kubeconfig) (await import('../adapters/kubeconfig.js')).checkKubeconfigBeforeEksctl(kubeconfig, io.cwd);
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
   const [{ createEksApi }, { checkAwsAccess }, { clusterHealthTasks, eksKubeConnector }, { watchForFailedProfiles }, { ProfileWaitError }, { newHealState }, { EarlyCoreDnsHeal }] =
     await Promise.all([
@@ -93,7 +95,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
       import('../tasks/heal-coredns.js'),
       import('../tasks/early-heal.js'),
     ]);
-  const { config } = loaded;
+  const { config } = source;
   const clusterName = config.metadata.name;
   const region = config.metadata.region;
   const clock = deps.clock ?? systemClock;
@@ -103,7 +105,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const stopListening = onStopSignals(() => interrupt.interrupt());
   const eks = createEksApi({
     region,
-    ...(deps.credentials ? { credentials: deps.credentials } : options.profile ? { profile: options.profile } : {}),
+    ...(deps.credentials ? { credentials: deps.credentials } : profile ? { profile } : {}),
     ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
   });
   let credentials: Awaited<ReturnType<typeof checkAwsAccess>>['credentials'] | undefined;
@@ -139,12 +141,12 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
         phase<object>(timeline, 'Config and plan', {
           title: 'Config and plan',
           task: async (_ctx, task) => {
-            version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-            plan = buildPlan(config, version, { configFile: loaded.displayName });
+            version = await eksctlVersion(eksctlBinary(), { env: io.env, signal: interrupt.signal });
+            plan = buildPlan(config, version, { configFile: source.displayName });
             for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
             if (planExitCode(plan) !== 0 && !options.force) {
               const reasons = plan.findings.filter((f) => f.level === 'error').map((f) => f.message);
-              throw new SafeEksctlError(`${loaded.displayName}: ${reasons.join('; ')} (--force runs it anyway)`, ExitCode.unhealthy);
+              throw new SafeEksctlError(`${source.displayName}: ${reasons.join('; ')} (--force runs it anyway)`, ExitCode.unhealthy);
             }
             task.title = `Config and plan: ${clusterName} in ${region}, ${config.fargateProfiles?.length ?? 0} Fargate profile(s)`;
           },
@@ -154,14 +156,14 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
         phase(timeline, 'Preflight', {
           title: 'Preflight',
           task: async (_ctx, task) => {
-            if (!isKnownVersion(version)) task.output = `eksctl version unknown (${binary})`;
+            if (!isKnownVersion(version)) task.output = `eksctl version unknown (${eksctlBinary()})`;
             else if (!eksctlAtLeast(version, EKSCTL_COMPONENT_LABEL_FIX)) {
               task.output = `eksctl ${version}: eksctl ≥${EKSCTL_COMPONENT_LABEL_FIX} handles more cases itself`;
             }
             const access = await checkAwsAccess({
               region,
               signal: interrupt.signal,
-              ...(options.profile ? { profile: options.profile } : {}),
+              ...(profile ? { profile } : {}),
               ...(deps.credentials ? { credentials: deps.credentials } : {}),
               ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
             });
@@ -175,14 +177,14 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           'eksctl create cluster',
           eksctlTask({
             title: 'eksctl create cluster',
-            binary,
-            args: eksctlCreateArgs(options, loaded),
+            binary: eksctlBinary(),
+            args: ['create', 'cluster', ...source.eksctlArgs],
             env: io.env,
             cwd: io.cwd,
             interrupt,
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
-            ...(loaded.path === undefined ? { input: loaded.text } : {}),
+            ...(source.stdin !== undefined ? { input: source.stdin } : {}),
             secrets: async () => {
               const resolved = await checkedCredentials();
               return [resolved.secretAccessKey, resolved.sessionToken];
@@ -229,7 +231,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           heal: options.heal,
           workloads: options.workloads,
           deleteStrandedPods: options.deleteStrandedPods,
-          ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+          ...(kubeconfig ? { kubeconfig } : {}),
           ...(options.context ? { context: options.context } : {}),
           env: io.env,
           cwd: io.cwd,

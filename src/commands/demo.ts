@@ -17,9 +17,10 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/bug-report.yaml
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   const settings = simSettings({ ...options, eksctlVersion: options['eksctlVersion'] ?? '0.207.0', timeScale: options['timeScale'] ?? '0.01' });
-  const create = parseCreateOptions({ ...options, configFile: options['configFile'] ?? DEMO_CONFIG, eksctlArgs: [] });
+  const configFile = String(options['configFile'] ?? DEMO_CONFIG);
+  const create = parseCreateOptions({ ...options, configFile, eksctlArgs: [] });
   // Before the simulator starts: a log file that is the config (the shipped example, say) would be emptied.
-  if (create.logFile !== undefined) checkLogFile(create.logFile, create.configFile === '-' ? undefined : resolve(io.cwd, create.configFile), io.cwd);
+  if (create.logFile !== undefined) checkLogFile(create.logFile, configFile === '-' ? undefined : resolve(io.cwd, configFile), io.cwd);
   const { startSimulator } = await import('../sim/index.js');
   const sim = await startSimulator({ timeScale: settings.timeScale, faults: settings.faults, eksctlVersion: settings.eksctlVersion });
   // eksctl writes a kubeconfig; in a demo it must never touch the user's ~/.kube/config.

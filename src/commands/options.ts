@@ -29,7 +29,8 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
   const context = options['context'];
   return {
     output: options['output'] === 'json' ? 'json' : 'text',
-    verbose: options['verbose'] === true,
+    // --all-lines; heal and demo, which are not eksctl's, still take their old --verbose.
+    verbose: options['allLines'] === true || options['verbose'] === true,
     pollIntervalMs: Math.round(pollSeconds * 1_000),
     fargateTimeoutMs: parseDuration(String(options['fargateTimeout'] ?? '20m'), '--fargate-timeout'),
     corednsTimeoutMs: parseDuration(String(options['corednsTimeout'] ?? '10m'), '--coredns-timeout'),
@@ -40,19 +41,6 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
     ...(typeof kubeconfig === 'string' ? { kubeconfig } : {}),
     ...(typeof context === 'string' ? { context } : {}),
   };
-}
-
-/**
- * The words after `--`, for eksctl. eksctl refuses some flags with -f ("cannot use --region when --config-file/-f is
- * set"): say so before anything starts.
- */
-export function eksctlArgsWithout(options: Record<string, unknown>, refusedWithF: readonly string[]): string[] {
-  const eksctlArgs = (options['eksctlArgs'] as string[] | undefined) ?? [];
-  for (const arg of eksctlArgs) {
-    const flag = refusedWithF.find((f) => arg === f || arg.startsWith(`${f}=`));
-    if (flag) throw new UsageError(`${flag} cannot be used with -f: the config file says it`);
-  }
-  return eksctlArgs;
 }
 
 /** A string option as `{ key: value }`, or `{}` when absent, for exactOptionalPropertyTypes-friendly spreading. */

@@ -35,9 +35,6 @@ describe('safe-eksctl (the bin)', () => {
   });
 
   it.each([
-    [['create'], /-f, --config-file <file>/],
-    [['create', 'cluster'], /-f, --config-file <file>/],
-    [['create', 'fargateprofile'], /--name <name>/],
     [['plan'], /--eksctl-version <version>/],
     [['check'], /--cluster <name>/],
     [['heal'], /--cluster <name>/],
@@ -52,13 +49,22 @@ describe('safe-eksctl (the bin)', () => {
   });
 
   it.each([
-    [['plan', '-f'], 'safe-eksctl plan'],
-    [['create', '-f'], 'safe-eksctl create'],
-    [['create', 'cluster', '--config-file'], 'safe-eksctl create cluster'],
-  ])('%j without a value exits 2 in one line', async (args, help) => {
-    const result = await runBin(args);
+    [['create', 'cluster', '--help'], 'cluster'],
+    [['create', 'fargateprofile', '-h'], 'fargateprofile'],
+    [['create', '-f', 'c.yaml', '--help'], 'cluster'],
+  ])("%j without eksctl: safe-eksctl's own options, and a line saying eksctl's are missing", async (words, command) => {
+    const result = await runBin(words);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^safe-eksctl's own options for create ${command} `));
+    expect(result.stdout).toContain('--poll-interval <seconds>');
+    expect(result.stdout).not.toMatch(/^ +(-., )?--(verbose|profile|timeout|region|name)\b/m);
+    expect(result.stderr).toBe(`safe-eksctl: eksctl not found on PATH; install it or pass --eksctl: eksctl's own options of create ${command} are not listed\n`);
+  });
+
+  it('plan -f without a value exits 2 in one line', async () => {
+    const result = await runBin(['plan', '-f']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe(`safe-eksctl: option '-f, --config-file <file>' argument missing (see ${help} --help)\n`);
+    expect(result.stderr).toBe("safe-eksctl: option '-f, --config-file <file>' argument missing (see safe-eksctl plan --help)\n");
   });
 
   it('a missing required option exits 2 with one line that points at the command\'s help', async () => {
@@ -68,9 +74,9 @@ describe('safe-eksctl (the bin)', () => {
   });
 
   it('an unknown option exits 2 with one line that points at the command\'s help', async () => {
-    const result = await runBin(['create', '-f', 'c.yaml', '--bogus-opt']);
+    const result = await runBin(['plan', '-f', 'c.yaml', '--bogus-opt']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe("safe-eksctl: unknown option '--bogus-opt' (see safe-eksctl create --help)\n");
+    expect(result.stderr).toBe("safe-eksctl: unknown option '--bogus-opt' (see safe-eksctl plan --help)\n");
     expect(result.stdout).toBe('');
   });
 

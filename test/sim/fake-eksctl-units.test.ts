@@ -238,13 +238,16 @@ describe('fake eksctl command line (in process, no AWS calls)', () => {
     [['extra-name'], 'Error: cannot use name argument when --config-file/-f is set\n'],
     [['--kubeconfig', '/k', '--auto-kubeconfig'], 'Error: --kubeconfig and --auto-kubeconfig cannot be used at the same time\n'],
     [['--bogus'], 'Error: unknown flag: --bogus\n'],
+    [['--set-kubeconfig-context', 'false'], 'Error: cannot use name argument when --config-file/-f is set\n'],
   ])('create cluster -f - %j → exit 1 with eksctl words', async (extra, message) => {
     const result = await run(['create', 'cluster', '-f', '-', ...extra], config);
     expect(result).toEqual({ code: 1, stdout: '', stderr: message });
   });
 
-  it('accepts the flags eksctl accepts with -f (dry run, so nothing is created)', async () => {
-    const args = ['-p', 'dev', '--timeout', '40m', '--write-kubeconfig=false', '--set-kubeconfig-context', 'false', '--without-nodegroup', '-v', '4', '-C', 'false'];
+  it('accepts the flags eksctl accepts with -f and a dry run (so nothing is created)', async () => {
+    // Not -p, --timeout or the kubeconfig flags: eksctl's dry-run refuses those (fake-eksctl-command-line.test.ts).
+    // Nor `--set-kubeconfig-context false`: a bool never takes the next word, so `false` would be a name argument.
+    const args = ['--without-nodegroup', '-v', '4', '-C', 'false', '-d', '--with-oidc', '--nodegroup-parallelism', '2'];
     const result = await run(['create', 'cluster', '-f', '-', '--dry-run', ...args], config);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -12,8 +12,8 @@ import { callerIdentity, type CallerIdentity } from './identity.js';
 import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
 import { createManagedNodegroups, STACK_POLL_MS } from './nodegroups.js';
 import { isCoreDnsSchedulableOnFargate } from './selectors.js';
+import { DEFAULT_KUBERNETES_VERSION } from './settings.js';
 
-export const DEFAULT_KUBERNETES_VERSION = '1.34';
 export const DEFAULT_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'];
 /**
  * The Kubernetes client takes over a second to load: start loading it while the control plane comes up, so the
@@ -37,7 +37,6 @@ export interface KubeconfigOptions {
 
 export interface CreateClusterOptions {
   timeoutMs: number;
-  withoutNodegroup: boolean;
   kubeconfig: KubeconfigOptions;
   profile?: string;
 }
@@ -59,7 +58,7 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
   const addons = addonsToCreate(cfg);
   const implicit = addons.filter((a) => !cfg.addons.some((c) => c.name === a.name)).map((a) => a.name);
   if (implicit.length > 0) log.info(`default addons ${implicit.join(', ')} were not specified, will install them as EKS addons`);
-  const nodegroups = options.withoutNodegroup ? [] : cfg.managedNodeGroups;
+  const nodegroups = cfg.managedNodeGroups;
   log.info(taskTree(cfg, nodegroups.map((ng) => ng.name)));
   if (cfg.selfManagedNodeGroupNames.length > 0) {
     log.warning(`self-managed nodeGroups ${cfg.selfManagedNodeGroupNames.join(', ')} are not simulated and will not be created`);

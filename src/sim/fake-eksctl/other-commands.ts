@@ -17,9 +17,8 @@ import { deleteFargateProfiles } from './fargate.js';
 import { callerIdentity } from './identity.js';
 import { STACK_POLL_MS } from './nodegroups.js';
 
-export async function createFargateProfile(ctx: ClusterRun, cfg: ClusterConfig, timeoutMs: number, only?: string): Promise<void> {
-  const profiles = only === undefined ? cfg.fargateProfiles : cfg.fargateProfiles.filter((p) => p.name === only);
-  if (only !== undefined && profiles.length === 0) throw new EksctlError(`no Fargate profile named "${only}" in the config file`);
+export async function createFargateProfile(ctx: ClusterRun, cfg: ClusterConfig, timeoutMs: number): Promise<void> {
+  const profiles = cfg.fargateProfiles;
   let status: string | undefined;
   try {
     status = (await ctx.eks.send(new DescribeClusterCommand({ name: cfg.name }))).cluster?.status;

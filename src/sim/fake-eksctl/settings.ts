@@ -3,6 +3,8 @@ import { parseFaults, type Faults } from '../faults.js';
 import { EksctlError } from './errors.js';
 
 export const DEFAULT_EKSCTL_VERSION = '0.230.0';
+/** eksctl v0.230.0's api.DefaultVersion (pkg/apis/eksctl.io/v1alpha5/types.go). */
+export const DEFAULT_KUBERNETES_VERSION = '1.34';
 
 export interface FakeEksctlSettings {
   /** Real seconds per simulated second. */
