@@ -1,77 +1,10 @@
 // Commander wiring only. Command modules are imported lazily so that --help, --version and pass-through never load
 // the AWS SDK or the Kubernetes client.
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { ExitCode, SafeEksctlError } from './errors.js';
+import { ExitCode, reportFailure } from './errors.js';
 import { defaultIo, type Io } from './io.js';
-
-/** Command words safe-eksctl answers itself; anything else is eksctl's. */
-const OWN_COMMANDS = new Set(['create', 'plan', 'check', 'heal', 'demo', 'sim', 'get-token', 'help']);
-/** `create X` forms that are ours; every other `create` (nodegroup, iamserviceaccount, …) goes to eksctl. */
-const OWN_CREATE_TARGETS = new Set(['cluster', 'fargateprofile']);
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-/** Where the words of the command line lead: to one of our commands, or straight to eksctl. */
-export function routeOf(argv: readonly string[]): 'own' | 'eksctl' {
-  const words = commandWords(argv);
-  const first = words[0];
-  if (first === undefined) return 'own';
-  if (!OWN_COMMANDS.has(first)) return 'eksctl';
-  if (first !== 'create') return 'own';
-  const target = words[1];
-  // `create -f FILE` is ours; `create nodegroup …` is not.
-  if (target === undefined) return 'own';
-  if (OWN_CREATE_TARGETS.has(target)) return 'own';
-  return 'eksctl';
-}
-
-/** The positional words before `--`, skipping our global `--eksctl PATH`; option values are not words. */
-function commandWords(argv: readonly string[]): string[] {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') break;
-    if (arg === '--eksctl') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) {
-      // Once the command word is known, later flags may take values (`create -f FILE`): stop at the second word.
-      if (words.length > 0) return words;
-      continue;
-    }
-    words.push(arg);
-    if (words.length === 2) break;
-  }
-  return words;
-}
-
-/** Pulls our own `--eksctl PATH` out of an argv bound for eksctl, which has no such flag. */
-export function splitEksctlFlag(argv: readonly string[]): { eksctl: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let eksctl: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg === '--eksctl') {
-      eksctl = argv[++i];
-      continue;
-    }
-    if (arg.startsWith('--eksctl=')) {
-      eksctl = arg.slice('--eksctl='.length);
-      continue;
-    }
-    rest.push(arg);
-  }
-  return { eksctl, rest };
-}
+import { packageVersion } from './package-files.js';
+import { routeOf, splitEksctlFlag } from './route.js';
 
 const outputOption = () =>
   new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');
@@ -285,11 +218,5 @@ function reportError(error: unknown, io: Io): number {
     if (error.code === 'commander.help') return ExitCode.ok;
     return ExitCode.usage;
   }
-  if (error instanceof SafeEksctlError) {
-    io.stderr.write(`safe-eksctl: ${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`safe-eksctl: unexpected error: ${message}\n`);
-  return ExitCode.unhealthy;
+  return reportFailure(error, io.stderr);
 }

@@ -37,3 +37,14 @@ export class NotImplementedError extends SafeEksctlError {
     this.name = 'NotImplementedError';
   }
 }
+
+/** The line a run that failed ends with on stderr, and the exit code it ends with. */
+export function reportFailure(error: unknown, stderr: NodeJS.WritableStream): number {
+  if (error instanceof SafeEksctlError) {
+    stderr.write(`safe-eksctl: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  stderr.write(`safe-eksctl: unexpected error: ${message}\n`);
+  return ExitCode.unhealthy;
+}
