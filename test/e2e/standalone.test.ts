@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { EXAMPLES, ROOT } from '../helpers/bin.js';
 import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
@@ -31,14 +31,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The executable with these arguments, PATH empty, HOME and the kubeconfig in the scratch directory. */
-function standalone(context: TestContext, args: string[], env: Record<string, string> = {}, options: Options = {}) {
+function standalone(context: TestContext, args: string[], env: Record<string, string> = {}, { timeout = 120_000 } = {}) {
   if (binary === undefined) context.skip();
   return execa(binary!, args, {
     cwd: work,
     reject: false,
     extendEnv: false,
-    timeout: 120_000,
-    ...options,
+    timeout,
     env: { PATH: '', HOME: work, KUBECONFIG: join(work, 'kubeconfig'), ...env },
   });
 }
