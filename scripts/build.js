@@ -1,8 +1,8 @@
 // `npm run build`: src/ bundled by esbuild into dist/, for bin/ (and so for the npm package). Every dependency is
-// inside, so the package installs with nothing to fetch. dist/safe-eksctl.js is the CLI and dist/fake-eksctl.js the
-// simulated eksctl; what they load later (commander, the AWS SDK, the Kubernetes client, the simulator) sits in
-// dist/chunks/ and is read only by the commands that import it, so `--version`, `--help` and a pass-through to
-// eksctl never pay for the SDK.
+// inside, so the package installs with nothing to fetch. dist/safe-eksctl.js is the CLI, dist/fake-eksctl.js the
+// simulated eksctl, dist/action-summary.js the GitHub Action's step summary (action.yml). What they load later
+// (commander, the AWS SDK, the Kubernetes client, the simulator) sits in dist/chunks/ and is read only by the
+// commands that import it, so `--version`, `--help` and a pass-through to eksctl never pay for the SDK.
 //   node scripts/build.js            dist/
 //   node scripts/build.js --bench    bench/.build/: the modules bench/ imports, one file per src/ module path
 import { rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ export async function buildDist() {
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
   await build({
     ...NODE_TARGET,
-    entryPoints: { 'safe-eksctl': 'src/main.ts', 'fake-eksctl': 'src/sim/fake-eksctl/main.ts' },
+    entryPoints: { 'safe-eksctl': 'src/main.ts', 'fake-eksctl': 'src/sim/fake-eksctl/main.ts', 'action-summary': 'src/action-summary.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,

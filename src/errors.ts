@@ -9,6 +9,17 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
+/** What each exit code means, in a few words (README "Exit codes"). */
+export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
+  [ExitCode.ok]: 'the cluster is healthy',
+  [ExitCode.unhealthy]: 'not healthy, or the operation failed',
+  [ExitCode.usage]: 'usage or config error, nothing started',
+  [ExitCode.fargateProfile]: 'a Fargate profile failed or timed out',
+  [ExitCode.coreDns]: 'CoreDNS did not become ready',
+  [ExitCode.eksctl]: 'eksctl failed',
+  [ExitCode.interrupted]: 'interrupted',
+};
+
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error the user should see as one line, carrying the exit code the bin turns it into. */
