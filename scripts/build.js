@@ -1,8 +1,11 @@
 // `npm run build`: src/ bundled by esbuild into dist/, for bin/ (and so for the npm package). Every dependency is
-// inside, so the package installs with nothing to fetch. dist/safe-eksctl.js is the CLI, dist/fake-eksctl.js the
-// simulated eksctl, dist/action-summary.js the GitHub Action's step summary (action.yml). What they load later
-// (commander, the AWS SDK, the Kubernetes client, the simulator) sits in dist/chunks/ and is read only by the
-// commands that import it, so `--version`, `--help` and a pass-through to eksctl never pay for the SDK.
+// inside, so the package installs with nothing to fetch.
+//   dist/safe-eksctl.js     the bin's entry (src/main.ts) in one file: routing, the pass-through and `--version`, so
+//                           those read no other file; it imports dist/cli.js for everything else
+//   dist/cli.js             the commands (src/cli.ts); what they load later (commander, the AWS SDK, the Kubernetes
+//                           client, the simulator) sits in dist/chunks/, read only by the commands that import it
+//   dist/fake-eksctl.js     the simulated eksctl (bin/fake-eksctl.js)
+//   dist/action-summary.js  the GitHub Action's step summary (action.yml)
 //   node scripts/build.js            dist/
 //   node scripts/build.js --bench    bench/.build/: the modules bench/ imports, one file per src/ module path
 import { rmSync } from 'node:fs';
@@ -30,16 +33,35 @@ const BENCH_MODULES = [
   'src/tasks/wait-profiles.ts',
 ];
 
+/**
+ * src/main.ts's own dynamic import of ./cli.js, left for Node to load: dist/cli.js is the split build's. The entry
+ * carries its own copy of the few small modules it shares with the CLI (routing, errors, io); nothing crosses
+ * between the two copies but plain values.
+ */
+const cliOutsideTheEntry = {
+  name: 'cli-outside-the-entry',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^\.\/cli\.js$/ }, (args) => (args.importer.endsWith('src/main.ts') ? { path: './cli.js', external: true } : undefined));
+  },
+};
+
 export async function buildDist() {
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
   await build({
     ...NODE_TARGET,
-    entryPoints: { 'safe-eksctl': 'src/main.ts', 'fake-eksctl': 'src/sim/fake-eksctl/main.ts', 'action-summary': 'src/action-summary.ts' },
+    entryPoints: { cli: 'src/cli.ts', 'fake-eksctl': 'src/sim/fake-eksctl/main.ts', 'action-summary': 'src/action-summary.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: REQUIRE_IN_ESM },
+  });
+  await build({
+    ...NODE_TARGET,
+    entryPoints: { 'safe-eksctl': 'src/main.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    plugins: [cliOutsideTheEntry],
   });
 }
 

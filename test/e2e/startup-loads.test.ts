@@ -13,6 +13,7 @@ beforeAll(assertBuilt);
 afterAll(removeTempDirs);
 
 const RECORDER = join(ROOT, 'test', 'fixtures', 'record-loads.js');
+const ENTRY = join(ROOT, 'dist', 'safe-eksctl.js');
 
 /** The modules the bin resolved for these arguments, and the npm packages bundled into the dist/ files among them. */
 async function loads(args: string[]): Promise<{ builtins: string[]; distFiles: string[]; packages: string[]; exitCode: number | undefined }> {
@@ -35,16 +36,18 @@ async function loads(args: string[]): Promise<{ builtins: string[]; distFiles: s
 }
 
 describe('what the bin loads', () => {
-  it('a pass-through to eksctl loads no package: only our routing and Node child_process', async () => {
+  it('a pass-through to eksctl loads no package and no other file of ours: only the entry and Node child_process', async () => {
     const run = await loads(['--eksctl', '/bin/true', 'get', 'cluster']);
     expect(run.exitCode).toBe(0);
+    expect(run.distFiles).toEqual([ENTRY]);
     expect(run.packages).toEqual([]);
     expect(run.builtins).toContain('node:child_process');
   });
 
-  it('--version alone loads no package', async () => {
+  it('--version alone loads no package and no other file of ours', async () => {
     const run = await loads(['--version']);
     expect(run.exitCode).toBe(0);
+    expect(run.distFiles).toEqual([ENTRY]);
     expect(run.packages).toEqual([]);
   });
 
