@@ -1,8 +1,8 @@
 // action.yml and examples/ci-workflow.yml, run as a GitHub runner would run them (test/helpers/github-actions.ts)
 // against the simulator, the workflow's `uses:` of the safe-eksctl action resolved to this checkout. The job's PATH
-// holds node alone: the action must bring its own safe-eksctl.
+// holds node and the system's commands, as a runner's does after setup-node: the action brings its own safe-eksctl.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CheckReport } from '../../src/commands/check.js';
@@ -29,11 +29,16 @@ function json<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
+/** A user's repository and a job in it, with the runner's PATH. */
+function runnerJob(simEnv: Record<string, string>) {
+  const { dir, env } = userRepo(simEnv, { installed: false });
+  const runnerEnv = { ...env, PATH: [env['PATH'], '/usr/bin', '/bin'].join(delimiter) };
+  return { dir, env: runnerEnv, job: (job = new LocalJob({ workspace: dir, env: runnerEnv, actions: { [ACTION]: ROOT } })) };
+}
+
 async function simulatedRepo() {
   const { s, env: simEnv } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.207.0', timings: FAST_TIMINGS });
-  const { dir, env } = userRepo(simEnv, { installed: false });
-  job = new LocalJob({ workspace: dir, env, actions: { [ACTION]: ROOT } });
-  return { s, dir, env, job };
+  return { s, ...runnerJob(simEnv) };
 }
 
 describe.skipIf(!hasCommand('bash'))('the safe-eksctl action against the simulator', () => {
@@ -106,8 +111,7 @@ describe.skipIf(!hasCommand('bash'))('the safe-eksctl action against the simulat
   }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('refuses a command it does not run, and says when a command stopped before its report', async () => {
-    const { dir, env } = userRepo({}, { installed: false });
-    job = new LocalJob({ workspace: dir, env, actions: { [ACTION]: ROOT } });
+    const { job } = runnerJob({});
     const refused = await job.run({ uses: ACTION, with: { command: 'delete cluster', cluster: 'fargate-demo' } });
     expect(refused.exitCode).toBe(2);
     expect(refused.log).toContain("::error::safe-eksctl action: command must be create, create fargateprofile, heal, check or plan, not 'delete cluster'");
@@ -115,7 +119,7 @@ describe.skipIf(!hasCommand('bash'))('the safe-eksctl action against the simulat
 
     // The action put its bin/ on the job's PATH: later `run:` steps call safe-eksctl by name.
     const later = await job.run({ run: 'safe-eksctl --version' });
-    expect([later.exitCode, later.log]).toEqual([0, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`]);
+    expect([later.exitCode, later.log]).toEqual([0, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version]);
 
     const usage = await job.run({ uses: ACTION, with: { command: 'check' } });
     expect(usage.exitCode).toBe(2);

@@ -1,9 +1,9 @@
 // A GitHub Actions job run on this machine, as far as our workflow and action.yml need: `run:` steps as the runner
 // runs them (`bash --noprofile --norc -eo pipefail FILE`), `uses:` of a local composite action (its steps with its
-// inputs, GITHUB_ACTION_PATH, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STEP_SUMMARY, its outputs), and `${{ }}`
+// inputs, GITHUB_ACTION_PATH, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STEP_SUMMARY, RUNNER_TEMP, its outputs), and `${{ }}`
 // expressions evaluated by GitHub's own expression library. Anything else (another action, `if:` inside an action,
 // the multi-line GITHUB_OUTPUT form) throws, so the files cannot quietly outgrow what this checks.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
@@ -72,6 +72,8 @@ export class LocalJob {
   /** Directories steps added through GITHUB_PATH, newest first, as the runner puts them before PATH. */
   private readonly addedPath: string[] = [];
   private readonly scratch = mkdtempSync(join(tmpdir(), 'safe-eksctl-job-'));
+  /** The job's RUNNER_TEMP, emptied for every job as the runner does. */
+  private readonly runnerTemp = join(this.scratch, 'runner-temp');
   private files = 0;
 
   constructor(
@@ -81,7 +83,9 @@ export class LocalJob {
       /** `uses:` values that name a composite action, and the directory holding its action.yml. */
       actions: Record<string, string>;
     },
-  ) {}
+  ) {
+    mkdirSync(this.runnerTemp);
+  }
 
   close(): void {
     rmSync(this.scratch, { recursive: true, force: true });
@@ -152,6 +156,7 @@ export class LocalJob {
         GITHUB_OUTPUT: file('output'),
         GITHUB_PATH: file('path'),
         GITHUB_STEP_SUMMARY: file('summary'),
+        RUNNER_TEMP: this.runnerTemp,
       },
     });
     const added = readFileSync(file('path'), 'utf8').split('\n').filter((line) => line !== '');
