@@ -2,12 +2,12 @@
 // `create`, `create fargateprofile` and `heal` use), counting DescribeFargateProfile calls at the simulator.
 // EKS lets a cluster create one profile at a time, so N profiles at once means N clusters.
 import { CreateClusterCommand, CreateFargateProfileCommand, EKSClient } from '@aws-sdk/client-eks';
-import { createEksApi } from '../dist/adapters/eks.js';
-import { pollDelays } from '../dist/core/backoff.js';
-import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../dist/sim/credentials.js';
-import { seededRandom } from '../dist/sim/faults.js';
-import { startSimulator } from '../dist/sim/index.js';
-import { waitForProfile } from '../dist/tasks/wait-profiles.js';
+import { createEksApi } from './.build/adapters/eks.js';
+import { pollDelays } from './.build/core/backoff.js';
+import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from './.build/sim/credentials.js';
+import { seededRandom } from './.build/sim/faults.js';
+import { startSimulator } from './.build/sim/index.js';
+import { waitForProfile } from './.build/tasks/wait-profiles.js';
 
 /**
  * @typedef {{ profiles: number, describeCalls: number, creatingMinutes: number, callsPerProfilePerMinute: number, waitedS: number, realMs: number }} FrugalityResult

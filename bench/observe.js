@@ -8,7 +8,7 @@
 
 /**
  * Starts watching as soon as the cluster exists (CreateCluster arrives from eksctl, a child process).
- * @param {import('../dist/sim/index.js').Simulator} sim
+ * @param {import('./.build/sim/index.js').Simulator} sim
  * @param {string} clusterName
  * @returns {CoreDnsObservation}
  */
@@ -67,7 +67,7 @@ function changedBy(/** @type {any} */ before, /** @type {any} */ after) {
 
 /**
  * The profile CoreDNS's healthy pods were captured by (the webhook labels them), or undefined.
- * @param {import('../dist/sim/index.js').Simulator} sim
+ * @param {import('./.build/sim/index.js').Simulator} sim
  * @param {string} clusterName
  */
 export function capturingProfile(sim, clusterName) {

@@ -1,5 +1,5 @@
 // `npm run bench`: safe-eksctl against eksctl alone, side by side, in the simulator at a fixed time scale.
-//   node bench/run.js [--json] [--time-scale 0.02] [--runs 10]
+//   node bench/run.js [--json] [--time-scale 0.02] [--runs 9]
 // Prints a table (or, with --json, one JSON object) and keeps the latest figures in bench/results.json.
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -9,15 +9,16 @@ import { parseArgs } from 'node:util';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { runScenario } = await import('./scenarios.js');
 const { measureProfileWait } = await import('./frugality.js');
-const { measureStartup } = await import('./startup.js');
+const { measureInstructions, measureStartup } = await import('./startup.js');
 const { measureDemoMemory } = await import('./memory.js');
 const { measureSimulator } = await import('./simulator.js');
+const { measureBinary } = await import('./binary.js');
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     'time-scale': { type: 'string', default: '0.02' },
-    runs: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '9' },
   },
 });
 const timeScale = Number(values['time-scale']);
@@ -46,8 +47,13 @@ for (const profiles of [1, 3, 10]) {
   progress(`profile wait with ${profiles} profile(s) CREATING`);
   frugality.push(await measureProfileWait({ profiles, timeScale }));
 }
-progress(`start-up, ${runs} runs each`);
-const startup = measureStartup({ runs });
+progress(`the standalone executable: build, 3 demos beside node's, then start-up, ${runs} rounds side by side`);
+const { used, ...binary } = await measureBinary({ demoRuns: 3 }, (path) => ({
+  startup: measureStartup({ runs, binary: path }),
+  instructions: measureInstructions({ binary: path }),
+}));
+const startup = used?.startup ?? measureStartup({ runs });
+const startupInstructions = used ? used.instructions : measureInstructions({});
 progress('memory of a full demo');
 const memory = await measureDemoMemory({ timeScale });
 progress(`the simulator: ${runs} starts, 3 full fake eksctl create cluster runs`);
@@ -81,6 +87,8 @@ const results = {
     eksctlOwnCallsPerProfilePerMinute: eksctlOwnRate(cases[0]),
   },
   startup,
+  startupInstructions,
+  binary,
   memory,
   simulator,
   benchRealSeconds: Math.round((performance.now() - started) / 1000),
@@ -136,11 +144,24 @@ function table(r) {
   lines.push('');
   const t = r.startup;
   const ms = (/** @type {any} */ x) => `${x.medianMs} ms (${x.minMs}–${x.maxMs})`;
-  lines.push(`Start-up, wall clock over ${t.runs} runs: median (min–max)`);
-  lines.push(`  node -e 0                         ${ms(t.nodeAlone)}`);
-  lines.push(`  safe-eksctl --version             ${ms(t.version)}   ${t.versionVsNode}× node`);
-  lines.push(`  stand-in eksctl version           ${ms(t.standIn)}`);
-  lines.push(`  safe-eksctl version (pass-through) ${ms(t.passThrough)}   ${t.passThroughVsStandIn}× the stand-in, ${t.passThroughVsNode}× node`);
+  lines.push(`Start-up, wall clock, ${t.runs} rounds side by side: median (min–max)`);
+  lines.push(`  node -e 0                                ${ms(t.nodeAlone)}`);
+  lines.push(`  safe-eksctl --version                    ${ms(t.version)}   ${t.versionVsNode}× node`);
+  lines.push(`  safe-eksctl get cluster (pass-through)   ${ms(t.passThrough)}   ${t.passThroughVsNode}× node (stand-in eksctl ${t.standInPath} alone: ${ms(t.standIn)})`);
+  if (t.binaryVersion) lines.push(`  standalone executable --version          ${ms(t.binaryVersion)}   ${t.binaryVersionVsNode}× node`);
+  const i = r.startupInstructions;
+  if (i) {
+    const m = i.millions;
+    lines.push(`  instructions (callgrind): node -e 0 ${m.nodeAlone} M; --version ${m.version} M (${i.versionVsNode}×); pass-through ${m.passThrough} M (${i.passThroughVsNode}×)` +
+      (m.binaryVersion ? `; executable --version ${m.binaryVersion} M (${i.binaryVersionVsNode}×)` : ''));
+  }
+  lines.push('');
+  const b = r.binary;
+  if (b.skipped) lines.push(`Standalone executable: not built (${b.skipped})`);
+  else {
+    lines.push(`Standalone executable: ${b.sizeMb} MB, built in ${b.buildS} s`);
+    lines.push(`  demo wall time   executable ${b.binaryDemoS.join(', ')} s   node bin/safe-eksctl.js ${b.nodeDemoS.join(', ')} s`);
+  }
   lines.push('');
   lines.push('Memory: peak RSS of `safe-eksctl demo`');
   lines.push(`  safe-eksctl (with the in-process simulator) ${r.memory.safeEksctlPeakRssMb} MB; eksctl create child ${r.memory.eksctlCreatePeakRssMb} MB; eksctl version child ${r.memory.eksctlVersionPeakRssMb} MB`);

@@ -8,9 +8,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { execa } from 'execa';
-import { createCluster, parseCreateOptions } from '../dist/commands/create.js';
-import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../dist/sim/credentials.js';
-import { startSimulator } from '../dist/sim/index.js';
+import { createCluster, parseCreateOptions } from './.build/commands/create.js';
+import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from './.build/sim/credentials.js';
+import { startSimulator } from './.build/sim/index.js';
 import { capturingProfile, observeCoreDns } from './observe.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));

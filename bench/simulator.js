@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { FARGATE_WEBHOOK_GRACE_MS } from '../dist/sim/fake-eksctl/create-cluster.js';
-import { startSimulator } from '../dist/sim/index.js';
-import { DEFAULT_TIMINGS } from '../dist/sim/world.js';
+import { FARGATE_WEBHOOK_GRACE_MS } from './.build/sim/fake-eksctl/create-cluster.js';
+import { startSimulator } from './.build/sim/index.js';
+import { DEFAULT_TIMINGS } from './.build/sim/world.js';
 
 const CREATE_TIME_SCALE = 0.01;
 

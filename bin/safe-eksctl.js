@@ -5,5 +5,6 @@
 // Node 20 (engines >=20.19); the warning would only bury our own output, so it is off unless the user set it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { main } = await import('../dist/cli.js');
+// dist/safe-eksctl.js is the bundle of src/main.ts (`npm run build`); it loads the rest in chunks as needed.
+const { main } = await import('../dist/safe-eksctl.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,63 +1,11 @@
 // Commander wiring only. Command modules are imported lazily so that --help, --version and pass-through never load
 // the AWS SDK or the Kubernetes client.
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { createCommandOf, eksctlTokens, flagOn, ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
-import { eksctlFlagsOf } from './core/eksctl-flags.js';
-import { flagTable, readArgs } from './core/pflag.js';
-import { ExitCode, SafeEksctlError } from './errors.js';
+import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
-
-/** Command words safe-eksctl answers itself; anything else is eksctl's. */
-const OWN_COMMANDS = new Set(['create', 'plan', 'check', 'heal', 'demo', 'sim', 'get-token', 'help']);
-/** eksctl's persistent root flags (cmd/eksctl/main.go), which may stand before the command word. */
-const ROOT_FLAGS = new Set(['help', 'verbose', 'color', 'dumpLogs']);
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-/** Where the words of the command line lead: to one of our commands, or straight to eksctl. */
-export function routeOf(argv: readonly string[]): 'own' | 'eksctl' {
-  const first = commandWord(argv);
-  if (first === undefined) return 'own';
-  if (!OWN_COMMANDS.has(first)) return 'eksctl';
-  if (first !== 'create') return 'own';
-  // `create cluster`, `create fargateprofile` and `create -f FILE` are ours; `create nodegroup …` is eksctl's.
-  return createCommandOf(argv) ? 'own' : 'eksctl';
-}
-
-/** The first word that is not a flag or a flag's value: eksctl's root flags (`-v 4`) and our `--eksctl PATH` may come first. */
-function commandWord(argv: readonly string[]): string | undefined {
-  const specs = [...eksctlFlagsOf('cluster').filter((f) => ROOT_FLAGS.has(f.long)), { long: 'eksctl', takesValue: true }];
-  const words = readArgs(argv, flagTable(specs)).filter((t) => t.kind === 'argument' || t.kind === 'end');
-  const first = words[0];
-  return first?.kind === 'argument' ? first.value : undefined;
-}
-
-/** Pulls our own `--eksctl PATH` out of an argv bound for eksctl, which has no such flag. */
-export function splitEksctlFlag(argv: readonly string[]): { eksctl: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let eksctl: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg === '--eksctl') {
-      eksctl = argv[++i];
-      continue;
-    }
-    if (arg.startsWith('--eksctl=')) {
-      eksctl = arg.slice('--eksctl='.length);
-      continue;
-    }
-    rest.push(arg);
-  }
-  return { eksctl, rest };
-}
+import { packageVersion } from './package-files.js';
+import { commandWord, routeOf, splitEksctlFlag } from './route.js';
 
 const outputOption = () =>
   new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');
@@ -268,11 +216,5 @@ function reportError(error: unknown, io: Io): number {
     if (error.code === 'commander.help') return ExitCode.ok;
     return ExitCode.usage;
   }
-  if (error instanceof SafeEksctlError) {
-    io.stderr.write(`safe-eksctl: ${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`safe-eksctl: unexpected error: ${message}\n`);
-  return ExitCode.unhealthy;
+  return reportFailure(error, io.stderr);
 }

@@ -9,6 +9,17 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
+/** What each exit code means, in a few words (README "Exit codes"). */
+export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
+  [ExitCode.ok]: 'the cluster is healthy',
+  [ExitCode.unhealthy]: 'not healthy, or the operation failed',
+  [ExitCode.usage]: 'usage or config error, nothing started',
+  [ExitCode.fargateProfile]: 'a Fargate profile failed or timed out',
+  [ExitCode.coreDns]: 'CoreDNS did not become ready',
+  [ExitCode.eksctl]: 'eksctl failed',
+  [ExitCode.interrupted]: 'interrupted',
+};
+
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error the user should see as one line, carrying the exit code the bin turns it into. */
@@ -36,4 +47,15 @@ export class NotImplementedError extends SafeEksctlError {
     super(`${command}: not implemented yet`, ExitCode.unhealthy);
     this.name = 'NotImplementedError';
   }
+}
+
+/** The line a run that failed ends with on stderr, and the exit code it ends with. */
+export function reportFailure(error: unknown, stderr: NodeJS.WritableStream): number {
+  if (error instanceof SafeEksctlError) {
+    stderr.write(`safe-eksctl: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  stderr.write(`safe-eksctl: unexpected error: ${message}\n`);
+  return ExitCode.unhealthy;
 }

@@ -1,59 +1,20 @@
-// The one place eksctl is spawned: always with an argument array, never through a shell.
-import { accessSync, existsSync, constants as fsConstants, statSync } from 'node:fs';
+// eksctl run by our own commands: always with an argument array, never through a shell. The pass-through spawns it
+// in ./eksctl-binary.ts, which loads nothing but Node.
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
 import { redactor } from '../core/redact.js';
 import { parseEksctlVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
 
-export const EKSCTL_ENV = 'SAFE_EKSCTL_EKSCTL';
+export { EKSCTL_ENV, resolveEksctl } from './eksctl-binary.js';
+
 const VERSION_TIMEOUT_MS = 15_000;
 /** After the interrupt, how long eksctl may take to die before it gets SIGKILL anyway. */
 const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
 const LAST_LINES = 20;
-
-/** The eksctl to run: `--eksctl`, else $SAFE_EKSCTL_EKSCTL, else `eksctl` on PATH. Throws (exit 2) when missing. */
-export function resolveEksctl(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
-  if (flag !== undefined && flag !== '') return requireBinary(flag, '--eksctl', env, cwd);
-  const fromEnv = env[EKSCTL_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return requireBinary(fromEnv, EKSCTL_ENV, env, cwd);
-  const found = findOnPath('eksctl', env);
-  if (found === undefined) {
-    throw new SafeEksctlError('eksctl not found on PATH; install it or pass --eksctl', ExitCode.usage);
-  }
-  return found;
-}
-
-function requireBinary(value: string, source: string, env: NodeJS.ProcessEnv, cwd: string): string {
-  // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
-  if (!value.includes('/') && !value.includes(sep)) {
-    const found = findOnPath(value, env);
-    if (found === undefined) throw new SafeEksctlError(`eksctl not found: ${value} (${source}) is not on PATH`, 2);
-    return found;
-  }
-  const path = isAbsolute(value) ? value : resolve(cwd, value);
-  const problem = binaryProblem(path);
-  if (problem !== undefined) throw new SafeEksctlError(`eksctl not found: ${value} (${source}) ${problem}`, 2);
-  return path;
-}
-
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = (env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '');
-  return dirs.map((dir) => join(dir, name)).find((candidate) => binaryProblem(candidate) === undefined);
-}
-
-function binaryProblem(path: string): string | undefined {
-  try {
-    if (!statSync(path).isFile()) return 'is not a file';
-    accessSync(path, fsConstants.X_OK);
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not executable';
-  }
-}
 
 /**
  * What `eksctl version` says ("0.207.0"), or undefined when there is no such binary, it fails or prints no version.
@@ -95,22 +56,6 @@ export async function eksctlVersion(
   }
   if (result.failed) return undefined;
   return parseEksctlVersion(`${result.stdout}\n${result.stderr}`);
-}
-
-/**
- * `safe-eksctl <not ours…>`: eksctl with exactly these arguments and our stdio, its exit code unchanged. SIGINT and
- * SIGTERM are handed to eksctl while it runs; having our own handlers also keeps this process alive to report it.
- */
-export async function passThrough(binary: string, args: readonly string[], io: Io): Promise<number> {
-  const child = execa(binary, args, { stdio: 'inherit', reject: false, env: io.env, extendEnv: false, cwd: io.cwd });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-  for (const signal of signals) process.on(signal, forward);
-  try {
-    return exitCodeOf(binary, await child);
-  } finally {
-    for (const signal of signals) process.off(signal, forward);
-  }
 }
 
 export interface CapturedEksctl {

@@ -4,43 +4,44 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkLogFile } from '../adapters/eksctl.js';
 import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
+import { packageFileOnDisk } from '../package-files.js';
 import { formatDuration } from '../report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../sim/credentials.js';
 import { createCluster, parseCreateOptions } from './create.js';
 import { simSettings } from './sim.js';
 
-export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/bug-report.yaml', import.meta.url));
-
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   const settings = simSettings({ ...options, eksctlVersion: options['eksctlVersion'] ?? '0.207.0', timeScale: options['timeScale'] ?? '0.01' });
-  const configFile = String(options['configFile'] ?? DEMO_CONFIG);
-  const create = parseCreateOptions({ ...options, configFile, eksctlArgs: [] });
-  // Before the simulator starts: a log file that is the config (the shipped example, say) would be emptied.
-  if (create.logFile !== undefined) checkLogFile(create.logFile, configFile === '-' ? undefined : resolve(io.cwd, configFile), io.cwd);
-  const { startSimulator } = await import('../sim/index.js');
-  const sim = await startSimulator({ timeScale: settings.timeScale, faults: settings.faults, eksctlVersion: settings.eksctlVersion });
   // eksctl writes a kubeconfig; in a demo it must never touch the user's ~/.kube/config.
   const scratch = await mkdtemp(join(tmpdir(), 'safe-eksctl-demo-'));
   try {
-    // Every wait of the pipeline runs on simulated time, so the defaults (5 s polls, 20 minute deadlines) keep
-    // their meaning and the whole run takes seconds.
-    const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => sim.clock.sleep(ms, signal) };
-    const env: NodeJS.ProcessEnv = { ...io.env, ...sim.env, KUBECONFIG: join(scratch, 'kubeconfig') };
-    delete env['AWS_PROFILE'];
-    return await createCluster({ ...create, eksctl: sim.eksctl }, { ...io, env }, {
-      clock,
-      credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
-      eksEndpoint: sim.eksEndpoint,
-      stsEndpoint: sim.eksEndpoint,
-      simulatedTimeScale: settings.timeScale,
-      summaryNote: `Times are simulated (time scale ${settings.timeScale}: one simulated second took ${formatDuration(settings.timeScale * 1_000)} here).`,
-    });
+    const configFile = String(options['configFile'] ?? (await packageFileOnDisk('examples/bug-report.yaml', scratch)));
+    const create = parseCreateOptions({ ...options, configFile, eksctlArgs: [] });
+    // Before the simulator starts: a log file that is the config (the shipped example, say) would be emptied.
+    if (create.logFile !== undefined) checkLogFile(create.logFile, configFile === '-' ? undefined : resolve(io.cwd, configFile), io.cwd);
+    const { startSimulator } = await import('../sim/index.js');
+    const sim = await startSimulator({ timeScale: settings.timeScale, faults: settings.faults, eksctlVersion: settings.eksctlVersion });
+    try {
+      // Every wait of the pipeline runs on simulated time, so the defaults (5 s polls, 20 minute deadlines) keep
+      // their meaning and the whole run takes seconds.
+      const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => sim.clock.sleep(ms, signal) };
+      const env: NodeJS.ProcessEnv = { ...io.env, ...sim.env, KUBECONFIG: join(scratch, 'kubeconfig') };
+      delete env['AWS_PROFILE'];
+      return await createCluster({ ...create, eksctl: sim.eksctl }, { ...io, env }, {
+        clock,
+        credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY },
+        eksEndpoint: sim.eksEndpoint,
+        stsEndpoint: sim.eksEndpoint,
+        simulatedTimeScale: settings.timeScale,
+        summaryNote: `Times are simulated (time scale ${settings.timeScale}: one simulated second took ${formatDuration(settings.timeScale * 1_000)} here).`,
+      });
+    } finally {
+      await sim.close();
+    }
   } finally {
-    await sim.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }

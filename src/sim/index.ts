@@ -1,9 +1,9 @@
 // One call starts the whole simulated AWS: the EKS endpoint (+ STS), the Kubernetes API every cluster answers on,
 // the world behind both, and the environment a shell or a child process needs to use them.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FAKE_EKSCTL_LINK, isStandalone, packageRoot } from '../package-files.js';
 import { SimClock } from './clock.js';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from './credentials.js';
 import { startEksServer } from './eks/server.js';
@@ -39,7 +39,10 @@ export interface Simulator {
   kubeServer: string;
   /** The Kubernetes server's CA certificate (PEM), removed on close. */
   caFile: string;
-  /** Absolute path of the fake eksctl executable (bin/fake-eksctl.js). */
+  /**
+   * Absolute path of the fake eksctl executable: bin/fake-eksctl.js, or inside the standalone executable a link to
+   * the executable itself in the simulator's directory, removed on close.
+   */
   eksctl: string;
   region: string;
   /** What a shell exports to use the simulator (docs/design.md). */
@@ -58,7 +61,14 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export const FAKE_EKSCTL_PATH = fileURLToPath(new URL('../../bin/fake-eksctl.js', import.meta.url));
+/** The fake eksctl to start as eksctl; `dir` is the simulator's own directory, removed on close. */
+async function fakeEksctl(dir: string): Promise<string> {
+  if (!isStandalone()) return join(packageRoot(), 'bin', 'fake-eksctl.js');
+  // No Node on the machine to run bin/fake-eksctl.js: the executable plays eksctl when started by this name.
+  const link = join(dir, FAKE_EKSCTL_LINK);
+  await symlink(process.execPath, link);
+  return link;
+}
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const timeScale = options.timeScale ?? 1;
@@ -97,6 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closers.push(() => rm(dir, { recursive: true, force: true }));
     const caFile = join(dir, 'ca.pem');
     await writeFile(caFile, kube.caPem, { mode: 0o600 });
+    const eksctl = await fakeEksctl(dir);
 
     const env: Record<string, string> = {
       AWS_ENDPOINT_URL_EKS: eks.url,
@@ -105,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       AWS_SECRET_ACCESS_KEY: SIM_SECRET_ACCESS_KEY,
       AWS_REGION: SIM_REGION,
       AWS_DEFAULT_REGION: SIM_REGION,
-      SAFE_EKSCTL_EKSCTL: FAKE_EKSCTL_PATH,
+      SAFE_EKSCTL_EKSCTL: eksctl,
       SAFE_EKSCTL_SIM_TIME_SCALE: String(timeScale),
       SAFE_EKSCTL_SIM_EKSCTL_VERSION: eksctlVersion,
       SAFE_EKSCTL_SIM_FAULTS: JSON.stringify(faultSpecs(faults)),
@@ -115,7 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       eksEndpoint: eks.url,
       kubeServer: kube.url,
       caFile,
-      eksctl: FAKE_EKSCTL_PATH,
+      eksctl,
       region: SIM_REGION,
       env,
       world,

@@ -1,3 +1,4 @@
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, pathWithRecordingEksctl, RECORDING_EKSCTL, recorded, recordingDir, recordingEnv, runBin, removeTempDirs } from '../helpers/bin.js';
@@ -94,5 +95,15 @@ describe('pass-through to eksctl', () => {
     const missing = await runBin(['--eksctl', join('/no', 'eksctl'), 'get', 'cluster']);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toBe('safe-eksctl: eksctl not found: /no/eksctl (--eksctl) does not exist\n');
+  });
+
+  it('says in one line, exit 2, that an eksctl which is there cannot be started', async () => {
+    const { dir } = recordingDir();
+    const wrapper = join(dir, 'eksctl');
+    writeFileSync(wrapper, '#!/no/such/interpreter\n');
+    chmodSync(wrapper, 0o755);
+    const result = await runBin(['--eksctl', wrapper, 'get', 'cluster']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`safe-eksctl: cannot run ${wrapper}: spawn ${wrapper} ENOENT\n`);
   });
 });

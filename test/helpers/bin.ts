@@ -11,7 +11,7 @@ export const RECORDING_EKSCTL = join(ROOT, 'test', 'fixtures', 'recording-eksctl
 export const EXAMPLES = join(ROOT, 'examples');
 
 export function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist', 'safe-eksctl.js'))) throw new Error('dist/ is missing: run `npm run build` first');
 }
 
 const tempDirs: string[] = [];

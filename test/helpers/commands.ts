@@ -15,3 +15,9 @@ export function hasCommand(tool: string): boolean {
   }
   return found;
 }
+
+/** Where an installed command is, to start it with a PATH that does not hold it; undefined when it is not installed. */
+export function commandPath(tool: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
