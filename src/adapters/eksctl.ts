@@ -1,19 +1,16 @@
-// The one place eksctl is spawned: always with an argument array, never through a shell.
+// Finding eksctl and running it: always with an argument array, never through a shell (`create` in eksctl-run.ts).
 import { accessSync, existsSync, constants as fsConstants, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { execa, type Result } from 'execa';
-import { redactor } from '../core/redact.js';
 import { parseEksctlVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { exitCodeOf, signalGroup } from './process-group.js';
+
+export { runEksctl, type EksctlRun, type RunEksctlOptions } from './eksctl-run.js';
 
 export const EKSCTL_ENV = 'SAFE_EKSCTL_EKSCTL';
 const VERSION_TIMEOUT_MS = 15_000;
-/** After the interrupt, how long eksctl may take to die before it gets SIGKILL anyway. */
-const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
-const LAST_LINES = 20;
 
 /** The eksctl to run: `--eksctl`, else $SAFE_EKSCTL_EKSCTL, else `eksctl` on PATH. Throws (exit 2) when missing. */
 export function resolveEksctl(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
@@ -72,7 +69,7 @@ export async function eksctlVersion(
     detached: true,
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
   });
-  const stop = () => killGroup(child.pid);
+  const stop = () => signalGroup(child.pid, 'SIGKILL');
   const timer = setTimeout(stop, options.timeoutMs ?? VERSION_TIMEOUT_MS);
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -113,23 +110,6 @@ export async function passThrough(binary: string, args: readonly string[], io: I
   }
 }
 
-/** SIGKILL to a detached child and everything it started; nothing to do when it never started or is gone. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is gone already.
-  }
-}
-
-/** The child's own exit code; death by a signal is 128 + its number, as shells report it. */
-function exitCodeOf(binary: string, result: Result): number {
-  if (result.exitCode !== undefined) return result.exitCode;
-  if (result.signal !== undefined) return 128 + (osConstants.signals[result.signal] ?? 0);
-  throw new SafeEksctlError(`cannot run ${binary}: ${result.originalMessage || result.shortMessage}`, ExitCode.usage);
-}
-
 /**
  * Two-step interrupt, wired by the caller to Ctrl-C: the first `interrupt()` aborts `signal` (eksctl gets SIGINT and
  * every wait stops), the next aborts `forceSignal` (eksctl gets SIGKILL).
@@ -151,90 +131,6 @@ export function createInterrupt(): Interrupt {
       else gentle.abort(new Error('interrupted'));
     },
   };
-}
-
-export interface RunEksctlOptions {
-  /** eksctl's whole environment (not merged with process.env); process.env when absent. */
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Abort → eksctl gets SIGINT and is waited for (SIGKILL after `interruptGraceMs`). */
-  signal?: AbortSignal;
-  /** Abort → eksctl gets SIGKILL at once. */
-  forceSignal?: AbortSignal;
-  interruptGraceMs?: number;
-  /** Every line eksctl prints, stdout and stderr interleaved (eksctl logs on stdout). */
-  onLine(line: string): void;
-  /** Every line also goes to this file (created or truncated). */
-  logFile?: string;
-  /** Text for eksctl's stdin (`-f -`); stdin is closed otherwise. */
-  input?: string;
-  /** Secrets to mask in eksctl's lines besides those in its environment (resolved credentials). */
-  secrets?: readonly (string | undefined)[];
-}
-
-export interface EksctlRun {
-  /** eksctl's exit code; 128 + signal number when a signal killed it. */
-  exitCode: number;
-  /** The last lines eksctl printed, for the error message. */
-  lastLines: string[];
-  /** The run was interrupted through `signal` or `forceSignal`. */
-  interrupted: boolean;
-}
-
-/** Runs eksctl to the end, streaming its lines. Resolves with its exit code; rejects only when it cannot start. */
-export async function runEksctl(binary: string, args: readonly string[], options: RunEksctlOptions): Promise<EksctlRun> {
-  const { signal, forceSignal } = options;
-  if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
-  const log = options.logFile === undefined ? undefined : await openLog(options.logFile);
-  const lastLines: string[] = [];
-  const redact = redactor(options.env ?? process.env, options.secrets);
-  try {
-    const child = execa(binary, args, {
-      all: true,
-      buffer: false,
-      reject: false,
-      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-      ...(options.env ? { env: options.env, extendEnv: false } : {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(signal ? { cancelSignal: signal } : {}),
-      killSignal: 'SIGINT',
-      forceKillAfterDelay: options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
-    });
-    const forceKill = () => child.kill('SIGKILL');
-    forceSignal?.addEventListener('abort', forceKill, { once: true });
-    try {
-      for await (const printed of child.iterable({ from: 'all' })) {
-        const line = redact(printed);
-        lastLines.push(line);
-        if (lastLines.length > LAST_LINES) lastLines.shift();
-        try {
-          options.onLine(line);
-          await log?.write(`${line}\n`);
-        } catch (error) {
-          // Leaving the loop waits for eksctl to end, so it has to be stopped first.
-          child.kill('SIGKILL');
-          throw error;
-        }
-      }
-      const result = await child;
-      const interrupted = Boolean(signal?.aborted || forceSignal?.aborted);
-      return { exitCode: exitCodeOf(binary, result), lastLines, interrupted };
-    } finally {
-      forceSignal?.removeEventListener('abort', forceKill);
-      // Whatever went wrong on our side, eksctl must not outlive this call.
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  } finally {
-    await log?.close();
-  }
-}
-
-async function openLog(logFile: string) {
-  try {
-    return await open(logFile, 'w');
-  } catch (error) {
-    throw new SafeEksctlError(`--log-file ${logFile}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
-  }
 }
 
 /**
