@@ -68,6 +68,8 @@ export interface RunReport {
   workloads: WorkloadRecord[] | null;
   /** The failure, as the one line the CLI prints. */
   error?: string;
+  /** What went wrong without failing the run (a --log-file that could not be written); absent when nothing did. */
+  warnings?: string[];
   /**
    * Only in `demo`: every duration above is simulated milliseconds, and one simulated second took `timeScale` real
    * seconds. A pipeline that reads `durationMs` must not take a demo's figures for real ones.
@@ -81,6 +83,7 @@ export class RunRecorder {
   readonly profiles: ProfileRecord[] = [];
   coredns: CoreDnsRecord | null = null;
   workloads: WorkloadRecord[] | null = null;
+  readonly warnings: string[] = [];
   /** Set by the demo: its durations are simulated. */
   simulated: { timeScale: number } | undefined;
 
@@ -100,6 +103,10 @@ export class RunRecorder {
       this.phases.push({ name, status: 'failed', durationMs: this.now() - start, detail: messageOf(error) });
       throw error;
     }
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
   }
 
   skipPhase(name: string, why: string): void {
@@ -123,13 +130,14 @@ export class RunRecorder {
       coredns: this.coredns,
       workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
       ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }
 
 export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, simulated } = input;
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, warnings, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -139,6 +147,7 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     coredns: coredns ? { ...coredns } : null,
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
     ...(error !== undefined ? { error } : {}),
+    ...(warnings && warnings.length > 0 ? { warnings: [...warnings] } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
 }
@@ -153,6 +162,7 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   lines.push(report.ok ? `Cluster "${report.cluster}" is ready.` : `Cluster "${report.cluster}": failed (exit ${report.exitCode}).`);
   if (report.error) lines.push(`  ${report.error}`);
+  for (const warning of report.warnings ?? []) lines.push(`  warning: ${warning}`);
   if (report.phases.length > 0) {
     lines.push('Phases:');
     for (const p of report.phases) {

@@ -183,6 +183,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
             ...(loaded.path === undefined ? { input: loaded.text } : {}),
+            onWarning: (warning) => recorder.warn(warning),
             secrets: async () => {
               const resolved = await checkedCredentials();
               return [resolved.secretAccessKey, resolved.sessionToken];
