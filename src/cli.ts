@@ -185,6 +185,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-p, --profile <name>', 'AWS profile')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
+    .option('--check-timeout <duration>', 'fail (exit 1) when the check has not finished after this long', '2m')
     .addOption(outputOption())
     .action(run(() => import('./commands/check.js')));
 

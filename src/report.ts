@@ -21,10 +21,11 @@ export interface ProfileRecord {
 }
 
 export interface CoreDnsRecord {
-  desired: number;
-  ready: number;
-  /** CoreDNS pods stuck in Pending on default-scheduler when the heal started. */
-  stuckBefore: number;
+  /** null: never read (the Kubernetes API refused or did not answer every look), so unknown, not zero. */
+  desired: number | null;
+  ready: number | null;
+  /** CoreDNS pods stuck in Pending on default-scheduler when the heal started; null when never read. */
+  stuckBefore: number | null;
   /** Rollout restarts made (0 when CoreDNS was healthy or starting). */
   restarts: number;
   /** Whether the `eks.amazonaws.com/compute-type: ec2` template annotation was removed. */
@@ -176,7 +177,9 @@ export function formatSummary(report: RunReport): string {
       lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} waited ${formatDuration(p.waitedMs)}, ${plural(p.polls, 'poll')}`);
     }
   }
-  if (report.coredns) {
+  if (report.coredns?.desired === null || report.coredns?.ready === null) {
+    lines.push('CoreDNS: unknown (could not be read); not restarted');
+  } else if (report.coredns) {
     const c = report.coredns;
     const action =
       c.restarts === 0

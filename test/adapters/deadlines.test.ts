@@ -1,8 +1,7 @@
 // Every EKS, STS and Kubernetes request has a deadline, and every failure to reach an endpoint is named as such, with
 // its host: an endpoint that accepts connections and never answers, one that refuses them, a host DNS does not know,
 // a certificate nobody vouches for, and a kubeconfig exec plugin that never prints its credential.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,35 +11,8 @@ import { checkAwsAccess } from '../../src/adapters/sts.js';
 import { SafeEksctlError } from '../../src/errors.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { recordingDir, removeTempDirs } from '../helpers/bin.js';
+import { alive, closedPort, silentServer } from '../helpers/network.js';
 import { simCredentials } from './sim-helpers.js';
-
-/** Accepts connections on loopback and never says a word. */
-async function silentServer(): Promise<{ host: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    host: `127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A loopback port nothing listens on (taken and given back). */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `127.0.0.1:${port}`;
-}
 
 const SHORT = { connectTimeoutMs: 200, requestTimeoutMs: 200 };
 let silent: Awaited<ReturnType<typeof silentServer>>;
@@ -138,6 +110,6 @@ describe('Kubernetes requests', () => {
     expect(error).toBeInstanceOf(KubeApiError);
     expect(error.message).toBe(`list nodes: kubeconfig exec plugin \`${plugin}\` (user eks-user) gave no credential within 0.3s`);
     const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
-    expect(existsSync(`/proc/${child}`) && !readFileSync(`/proc/${child}/stat`, 'utf8').split(' ')[2]?.startsWith('Z')).toBe(false);
+    expect(alive(child)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInterrupt, runEksctl } from '../../src/adapters/eksctl.js';
 import { assertBuilt, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs, ROOT } from '../helpers/bin.js';
+import { alive } from '../helpers/network.js';
 
 beforeAll(assertBuilt);
 afterAll(removeTempDirs);
@@ -22,15 +23,6 @@ afterEach(() => {
     }
   }
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /** Polls until `pid` is gone (a SIGKILLed process needs a moment to be reaped); false if it still lives after 10 s. */
 async function gone(pid: number): Promise<boolean> {
