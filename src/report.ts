@@ -57,6 +57,22 @@ export interface WorkloadRecord {
   detail: string;
 }
 
+/** What a create that failed once eksctl had started may have left in AWS, and what removes it. */
+export interface LeftInAws {
+  cluster: string;
+  region: string;
+  /** DescribeCluster's status at the end (CREATING, ACTIVE, …); null when no cluster was found, or the look failed. */
+  clusterStatus: string | null;
+  /** Fargate profiles of the cluster at the end (or, when the look failed, the ones the run saw). */
+  fargateProfiles: string[];
+  /** True when EKS was asked at the end; false: the lists are what may exist, not what was seen to. */
+  checked: boolean;
+  /** Why the status is null, when it is. */
+  detail?: string;
+  /** `eksctl delete cluster -f FILE`: removes eksctl's stacks, the cluster and its profiles. */
+  deleteCommand: string;
+}
+
 export interface RunReport {
   ok: boolean;
   exitCode: number;
@@ -71,6 +87,8 @@ export interface RunReport {
   error?: string;
   /** What went wrong without failing the run (a --log-file that could not be written); absent when nothing did. */
   warnings?: string[];
+  /** Only when a create failed (or was interrupted) after eksctl started: what it may have left in AWS. */
+  leftInAws?: LeftInAws;
   /**
    * Only in `demo`: every duration above is simulated milliseconds, and one simulated second took `timeScale` real
    * seconds. A pipeline that reads `durationMs` must not take a demo's figures for real ones.
@@ -85,6 +103,7 @@ export class RunRecorder {
   coredns: CoreDnsRecord | null = null;
   workloads: WorkloadRecord[] | null = null;
   readonly warnings: string[] = [];
+  leftInAws: LeftInAws | undefined;
   /** Set by the demo: its durations are simulated. */
   simulated: { timeScale: number } | undefined;
 
@@ -132,13 +151,14 @@ export class RunRecorder {
       workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
       ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
+      ...(this.leftInAws ? { leftInAws: this.leftInAws } : {}),
       ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }
 
 export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, warnings, simulated } = input;
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, warnings, leftInAws, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -149,6 +169,7 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
     ...(error !== undefined ? { error } : {}),
     ...(warnings && warnings.length > 0 ? { warnings: [...warnings] } : {}),
+    ...(leftInAws ? { leftInAws: { ...leftInAws, fargateProfiles: [...leftInAws.fargateProfiles] } } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
 }
@@ -196,7 +217,18 @@ export function formatSummary(report: RunReport): string {
       lines.push(`  ${`${w.kind} ${w.namespace}/${w.name}`.padEnd(40)} ${w.action.padEnd(9)}${counts} ${plural(w.strandedPods.length, 'stranded pod')}: ${w.detail}`);
     }
   }
+  if (report.leftInAws) lines.push(...leftLines(report.leftInAws));
   return lines.join('\n') + '\n';
+}
+
+/** What may still be in AWS, costing money, and the one command that removes it. */
+function leftLines(left: LeftInAws): string[] {
+  const status = left.clusterStatus ? ` (${left.clusterStatus})` : '';
+  const profiles = left.fargateProfiles.length > 0 ? `, Fargate profiles ${left.fargateProfiles.join(', ')}` : '';
+  return [
+    `${left.checked && left.clusterStatus ? 'Left in AWS' : 'May be left in AWS'}: cluster ${left.cluster} in ${left.region}${status}${profiles}${left.detail ? ` (${left.detail})` : ''}`,
+    `  to remove it: ${left.deleteCommand}`,
+  ];
 }
 
 /** "once", "3 times", with when the first restart came if it was while eksctl ran. */

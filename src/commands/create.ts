@@ -12,6 +12,7 @@ import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
+import { lookWhatIsLeft } from '../tasks/left-in-aws.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
 import { eksctlArgsWithout, optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
@@ -245,6 +246,18 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
         clock,
         interruptSignal: interrupt.signal,
         ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
+        // Once eksctl started, a failed run may have left a cluster behind: say what, and how to remove it.
+        afterFailure: async () => {
+          if (!recorder.phases.some((p) => p.name === 'eksctl create cluster')) return;
+          recorder.leftInAws = await lookWhatIsLeft(eks, {
+            clusterName,
+            region,
+            configFile: loaded.path === undefined ? undefined : options.configFile,
+            ...(options.profile ? { profile: options.profile } : {}),
+            seenProfiles: recorder.profiles.map((p) => p.name),
+            signal: interrupt.forceSignal,
+          });
+        },
       },
     );
   } finally {
