@@ -246,9 +246,10 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
         clock,
         interruptSignal: interrupt.signal,
         ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
-        // Once eksctl started, a failed run may have left a cluster behind: say what, and how to remove it.
+        // Once eksctl started, a failed run may have left a cluster behind: say what, and how to remove it. The demo's
+        // cluster is the simulator's, gone with it.
         afterFailure: async () => {
-          if (!recorder.phases.some((p) => p.name === 'eksctl create cluster')) return;
+          if (deps.simulatedTimeScale !== undefined || !recorder.phases.some((p) => p.name === 'eksctl create cluster')) return;
           recorder.leftInAws = await lookWhatIsLeft(eks, {
             clusterName,
             region,
