@@ -90,7 +90,7 @@ function addHealOptions(cmd: Command): Command {
     .option('--delete-stranded-pods', 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--verbose', 'show every eksctl line and every API wait')
+    .option('--verbose', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done (CI shows every line anyway)')
     .addOption(outputOption());
 }
 
@@ -211,7 +211,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', '20m')
     .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', '10m')
     .option('--log-file <file>', 'write every line of the simulated eksctl to this file')
-    .option('--verbose', 'show every eksctl line')
+    .option('--verbose', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done')
     .addOption(outputOption())
     .action(run(() => import('./commands/demo.js')));
 
