@@ -1,7 +1,7 @@
 // Deadlines for every EKS and STS request, with the SDK's own knobs: NodeHttpHandler's connection and request
 // timeouts and the retry strategy's maxAttempts. Without them an endpoint that accepts a connection and never answers
 // (a broken proxy, a black-holed VPC endpoint) holds a call — and `check`, the gate that must fail closed — for ever.
-import type { Client, MetadataBearer } from '@smithy/types';
+import type { Client, MetadataBearer, Pluggable } from '@smithy/types';
 import { HttpRequest } from '@smithy/protocol-http';
 
 /** Connect (TCP and TLS) within this; real endpoints take well under a second. */
@@ -27,25 +27,32 @@ export function requestHandlerOptions({ connectTimeoutMs = CONNECT_TIMEOUT_MS, r
 const HOST = Symbol('safe-eksctl.host');
 
 /**
- * Marks every error a call of this client ends with with the host the request went to (`eks.us-west-2.amazonaws.com`,
- * `127.0.0.1:4566`): an error without an answer carries no trace of where it was going.
+ * Marks every error a call ends with with the host the request went to (`eks.us-west-2.amazonaws.com`,
+ * `127.0.0.1:4566`): an error without an answer carries no trace of where it was going. A plugin, so clients the SDK
+ * makes itself (the STS client behind an assumed role) can carry it too.
  */
-export function rememberHosts(client: Client<any, MetadataBearer, any>): void {
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        if (error instanceof Error && HttpRequest.isInstance(args.request)) {
-          const { hostname, port } = args.request;
-          Object.defineProperty(error, HOST, { value: port ? `${hostname}:${port}` : hostname, enumerable: false });
+export const rememberHostsPlugin: Pluggable<any, MetadataBearer> = {
+  applyToStack: (stack) => {
+    stack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (error instanceof Error && HttpRequest.isInstance(args.request)) {
+            const { hostname, port } = args.request;
+            Object.defineProperty(error, HOST, { value: port ? `${hostname}:${port}` : hostname, enumerable: false });
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
-    // After serialization (the endpoint is resolved), outside the retries: the last attempt's error is the one thrown.
-    { step: 'build', name: 'safeEksctlRememberHost' },
-  );
+      },
+      // After serialization (the endpoint is resolved), outside the retries: the last attempt's error is the one thrown.
+      { step: 'build', name: 'safeEksctlRememberHost' },
+    );
+  },
+};
+
+export function rememberHosts(client: Client<any, MetadataBearer, any>): void {
+  client.middlewareStack.use(rememberHostsPlugin);
 }
 
 /** The host `rememberHosts` marked the error with, if any. */
