@@ -22,9 +22,10 @@ function wrapper(): string {
 
 describe.concurrent('safe-eksctl create: stopped half-way', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('Ctrl-C with eksctl behind a wrapper: eksctl itself stops, exit 130, the report lists the CREATING cluster and its delete command', async () => {
-    // The default timings at 0.05: after its first addon line eksctl still has its control plane (120 simulated s,
-    // 6 real s) and the profiles to go, so the signal finds it running and no profile created yet.
-    const run = await runScenario({ timeScale: 0.05, timings: {}, args: ['--eksctl', wrapper()], interrupt: { when: /creating addon/ } });
+    // The default timings at 0.1: after its first addon line eksctl still waits for its control plane (120 simulated
+    // s, 12 real s) before any profile, so the signal finds it running and the cluster CREATING. The run ends at the
+    // signal: the slow time scale costs nothing.
+    const run = await runScenario({ timeScale: 0.1, timings: {}, args: ['--eksctl', wrapper()], interrupt: { when: /creating addon/ } });
     expect(run.exitCode, run.stderr).toBe(130);
     expect(run.report).toMatchObject({ ok: false, exitCode: 130, coredns: null });
     expect(run.report?.leftInAws).toEqual({

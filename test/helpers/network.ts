@@ -1,5 +1,5 @@
 // Endpoints that misbehave, on loopback only, and whether a process a test started is still there.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 
 /** Accepts connections and never says a word: the endpoint that holds a request without deadlines for ever. */
@@ -28,6 +28,16 @@ export async function closedPort(): Promise<string> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `127.0.0.1:${port}`;
+}
+
+/**
+ * What a script wrote to `file` as the pid of a child it started: undefined when it never got that far (a plugin
+ * killed before it started its child leaves no child either).
+ */
+export function pidWritten(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  return pid > 0 ? pid : undefined;
 }
 
 /** Whether `pid` is a live process (a zombie, killed and not yet reaped, is not). */
