@@ -13,6 +13,7 @@ const { measureInstructions, measureStartup } = await import('./startup.js');
 const { measureDemoMemory } = await import('./memory.js');
 const { measureSimulator } = await import('./simulator.js');
 const { measureBinary } = await import('./binary.js');
+const { measureEksctlLines } = await import('./eksctl-lines.js');
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +59,8 @@ progress('memory of a full demo');
 const memory = await measureDemoMemory({ timeScale });
 progress(`the simulator: ${runs} starts, 3 full fake eksctl create cluster runs`);
 const simulator = await measureSimulator({ runs, createRuns: 3 });
+progress('eksctl lines taken in per second: terminal (script) and CI, plain and --verbose, 50,000 lines each');
+const eksctlLines = measureEksctlLines({ lines: 50_000 });
 
 // eksctl's own step is the yardstick for heal latency; safe-eksctl's is the mean over the cases eksctl misses.
 const eksctlHeal = cases[0]?.eksctl.healLatencyS;
@@ -91,6 +94,7 @@ const results = {
   binary,
   memory,
   simulator,
+  eksctlLines,
   benchRealSeconds: Math.round((performance.now() - started) / 1000),
 };
 await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -171,6 +175,12 @@ function table(r) {
   lines.push('The simulator (the test bed every suite runs on)');
   lines.push(`  startSimulator in process           first ${sim.firstStartMs} ms, then ${spread(sim.startMs, 'ms')} over ${sim.runs} runs`);
   lines.push(`  fake eksctl create cluster at ${sim.createTimeScale}    ${spread(sim.createRealS, 's')} over ${sim.createRuns} runs; floor ${sim.createFloorS} s (${sim.createSimulatedWaitS} simulated s): ${sim.createVsFloor}× the floor`);
+  lines.push('');
+  lines.push("eksctl's output: lines per second the eksctl phase takes in (eksctl waits on its pipe while we lag)");
+  for (const c of r.eksctlLines.cases) {
+    lines.push(`  ${`${c.screen}${c.verbose ? ', --verbose' : ''}`.padEnd(34)}${String(c.linesPerSecond).padStart(8)} lines/s (${c.lines} lines in ${c.ms} ms)`);
+  }
+  lines.push(`  slowest: ${r.eksctlLines.slowestLinesPerSecond} lines/s`);
   lines.push('');
   lines.push(`(${r.benchRealSeconds} s; figures kept in bench/results.json)`);
   return `${lines.join('\n')}\n`;

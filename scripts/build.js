@@ -34,6 +34,7 @@ const REQUIRE_IN_ESM = "import { createRequire as __createRequire } from 'node:m
 /** The modules bench/ imports from bench/.build/ (its packages are the checkout's node_modules). */
 const BENCH_MODULES = [
   'src/adapters/eks.ts',
+  'src/adapters/eksctl.ts',
   'src/commands/create.ts',
   'src/core/backoff.ts',
   'src/sim/credentials.ts',
@@ -41,6 +42,8 @@ const BENCH_MODULES = [
   'src/sim/fake-eksctl/create-cluster.ts',
   'src/sim/index.ts',
   'src/sim/world.ts',
+  'src/tasks/eksctl.ts',
+  'src/tasks/renderer.ts',
   'src/tasks/wait-profiles.ts',
 ];
 

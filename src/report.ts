@@ -21,10 +21,11 @@ export interface ProfileRecord {
 }
 
 export interface CoreDnsRecord {
-  desired: number;
-  ready: number;
-  /** CoreDNS pods stuck in Pending on default-scheduler when the heal started. */
-  stuckBefore: number;
+  /** null: never read (the Kubernetes API refused or did not answer every look), so unknown, not zero. */
+  desired: number | null;
+  ready: number | null;
+  /** CoreDNS pods stuck in Pending on default-scheduler when the heal started; null when never read. */
+  stuckBefore: number | null;
   /** Rollout restarts made (0 when CoreDNS was healthy or starting). */
   restarts: number;
   /** Whether the `eks.amazonaws.com/compute-type: ec2` template annotation was removed. */
@@ -56,6 +57,22 @@ export interface WorkloadRecord {
   detail: string;
 }
 
+/** What a create that failed once eksctl had started may have left in AWS, and what removes it. */
+export interface LeftInAws {
+  cluster: string;
+  region: string;
+  /** DescribeCluster's status at the end (CREATING, ACTIVE, …); null when no cluster was found, or the look failed. */
+  clusterStatus: string | null;
+  /** Fargate profiles of the cluster at the end (or, when the look failed, the ones the run saw). */
+  fargateProfiles: string[];
+  /** True when EKS was asked at the end; false: the lists are what may exist, not what was seen to. */
+  checked: boolean;
+  /** Why the status is null, when it is. */
+  detail?: string;
+  /** `eksctl delete cluster -f FILE`: removes eksctl's stacks, the cluster and its profiles. */
+  deleteCommand: string;
+}
+
 export interface RunReport {
   ok: boolean;
   exitCode: number;
@@ -68,6 +85,10 @@ export interface RunReport {
   workloads: WorkloadRecord[] | null;
   /** The failure, as the one line the CLI prints. */
   error?: string;
+  /** What went wrong without failing the run (a --log-file that could not be written); absent when nothing did. */
+  warnings?: string[];
+  /** Only when a create failed (or was interrupted) after eksctl started: what it may have left in AWS. */
+  leftInAws?: LeftInAws;
   /**
    * Only in `demo`: every duration above is simulated milliseconds, and one simulated second took `timeScale` real
    * seconds. A pipeline that reads `durationMs` must not take a demo's figures for real ones.
@@ -81,6 +102,8 @@ export class RunRecorder {
   readonly profiles: ProfileRecord[] = [];
   coredns: CoreDnsRecord | null = null;
   workloads: WorkloadRecord[] | null = null;
+  readonly warnings: string[] = [];
+  leftInAws: LeftInAws | undefined;
   /** Set by the demo: its durations are simulated. */
   simulated: { timeScale: number } | undefined;
 
@@ -100,6 +123,10 @@ export class RunRecorder {
       this.phases.push({ name, status: 'failed', durationMs: this.now() - start, detail: messageOf(error) });
       throw error;
     }
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
   }
 
   skipPhase(name: string, why: string): void {
@@ -123,13 +150,15 @@ export class RunRecorder {
       coredns: this.coredns,
       workloads: this.workloads,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
+      ...(this.leftInAws ? { leftInAws: this.leftInAws } : {}),
       ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }
 
 export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, simulated } = input;
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, warnings, leftInAws, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -139,6 +168,8 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     coredns: coredns ? { ...coredns } : null,
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
     ...(error !== undefined ? { error } : {}),
+    ...(warnings && warnings.length > 0 ? { warnings: [...warnings] } : {}),
+    ...(leftInAws ? { leftInAws: { ...leftInAws, fargateProfiles: [...leftInAws.fargateProfiles] } } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
 }
@@ -153,6 +184,7 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   lines.push(report.ok ? `Cluster "${report.cluster}" is ready.` : `Cluster "${report.cluster}": failed (exit ${report.exitCode}).`);
   if (report.error) lines.push(`  ${report.error}`);
+  for (const warning of report.warnings ?? []) lines.push(`  warning: ${warning}`);
   if (report.phases.length > 0) {
     lines.push('Phases:');
     for (const p of report.phases) {
@@ -166,7 +198,9 @@ export function formatSummary(report: RunReport): string {
       lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} waited ${formatDuration(p.waitedMs)}, ${plural(p.polls, 'poll')}`);
     }
   }
-  if (report.coredns) {
+  if (report.coredns?.desired === null || report.coredns?.ready === null) {
+    lines.push('CoreDNS: unknown (could not be read); not restarted');
+  } else if (report.coredns) {
     const c = report.coredns;
     const action =
       c.restarts === 0
@@ -183,7 +217,18 @@ export function formatSummary(report: RunReport): string {
       lines.push(`  ${`${w.kind} ${w.namespace}/${w.name}`.padEnd(40)} ${w.action.padEnd(9)}${counts} ${plural(w.strandedPods.length, 'stranded pod')}: ${w.detail}`);
     }
   }
+  if (report.leftInAws) lines.push(...leftLines(report.leftInAws));
   return lines.join('\n') + '\n';
+}
+
+/** What may still be in AWS, costing money, and the one command that removes it. */
+function leftLines(left: LeftInAws): string[] {
+  const status = left.clusterStatus ? ` (${left.clusterStatus})` : '';
+  const profiles = left.fargateProfiles.length > 0 ? `, Fargate profiles ${left.fargateProfiles.join(', ')}` : '';
+  return [
+    `${left.checked && left.clusterStatus ? 'Left in AWS' : 'May be left in AWS'}: cluster ${left.cluster} in ${left.region}${status}${profiles}${left.detail ? ` (${left.detail})` : ''}`,
+    `  to remove it: ${left.deleteCommand}`,
+  ];
 }
 
 /** "once", "3 times", with when the first restart came if it was while eksctl ran. */

@@ -81,3 +81,22 @@ describe('formats', () => {
     expect(JSON.parse(formatJsonReport(during)).coredns).toMatchObject({ restarts: 1, healedDuringEksctl: true });
   });
 });
+
+describe('what a failed create left in AWS', () => {
+  const report = buildReport({ cluster: 'demo', exitCode: 130, phases: [], profiles: [], coredns: null, error: 'interrupted' });
+  const left = { cluster: 'demo', region: 'us-west-2', fargateProfiles: ['fp-default'], deleteCommand: 'eksctl delete cluster -f cluster.yaml' };
+
+  it('is listed with the command that removes it, in the summary and the JSON report', () => {
+    const withLeft = buildReport({ ...report, leftInAws: { ...left, clusterStatus: 'CREATING', checked: true } });
+    expect(formatSummary(withLeft)).toContain(
+      '\nLeft in AWS: cluster demo in us-west-2 (CREATING), Fargate profiles fp-default\n  to remove it: eksctl delete cluster -f cluster.yaml\n',
+    );
+    expect(JSON.parse(formatJsonReport(withLeft)).leftInAws).toEqual({ ...left, clusterStatus: 'CREATING', checked: true });
+  });
+
+  it('says "may be" when EKS could not be asked, or the cluster was not there yet', () => {
+    const unchecked = buildReport({ ...report, leftInAws: { ...left, clusterStatus: null, checked: false, detail: 'could not look: no answer in time' } });
+    expect(formatSummary(unchecked)).toContain('\nMay be left in AWS: cluster demo in us-west-2, Fargate profiles fp-default (could not look: no answer in time)\n');
+    expect(formatSummary(report)).not.toMatch(/left in AWS/i);
+  });
+});

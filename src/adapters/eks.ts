@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { cannotReach, networkFailure } from '../core/network-errors.js';
+import { hostOf, rememberHosts, requestHandlerOptions, type RequestDeadlines } from './aws-http.js';
 
 export interface ClusterInfo {
   name: string;
@@ -75,15 +77,19 @@ export interface EksApiOptions {
    * and deadline stay in charge beyond that.
    */
   maxAttempts?: number;
+  /** Per attempt; see adapters/aws-http.ts for the defaults. */
+  deadlines?: RequestDeadlines;
 }
 
-export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4 }: EksApiOptions): EksApi {
+export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4, deadlines }: EksApiOptions): EksApi {
   const client = new EKSClient({
     region,
     maxAttempts,
     credentials: credentials ?? fromNodeProviderChain(profile ? { profile } : {}),
+    requestHandler: requestHandlerOptions(deadlines),
     ...(endpoint ? { endpoint } : {}),
   });
+  rememberHosts(client);
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -131,7 +137,6 @@ export function createEksApi({ region, credentials, profile, endpoint, maxAttemp
 }
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'TimeoutError']);
 
 /** Sorts an SDK failure by what the caller can do about it; an abort passes through unchanged. */
 export function toEksApiError(operation: string, error: unknown): unknown {
@@ -139,6 +144,9 @@ export function toEksApiError(operation: string, error: unknown): unknown {
   if (error.name === 'AbortError') return error;
   const e = error as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
   const status = e.$metadata?.httpStatusCode;
+  // No answer at all: say so, with the host, rather than the SDK's bare `connect ECONNREFUSED …`.
+  const unreachable = status === undefined ? networkFailure(error) : undefined;
+  if (unreachable) return new EksApiError('network', operation, `${operation}: ${cannotReach('EKS', hostOf(error), unreachable)}`, { cause: error });
   const kind: EksErrorKind = THROTTLING.has(e.name) || status === 429
     ? 'throttled'
     : e.name === 'ResourceNotFoundException' || status === 404
@@ -147,8 +155,6 @@ export function toEksApiError(operation: string, error: unknown): unknown {
         ? 'accessDenied'
         : (status !== undefined && status >= 500) || e.$fault === 'server'
           ? 'server'
-          : NETWORK.has(e.code ?? '') || NETWORK.has(e.name)
-            ? 'network'
-            : 'other';
+          : 'other';
   return new EksApiError(kind, operation, `${operation}: ${e.name}: ${e.message}`, { cause: error });
 }

@@ -1,20 +1,17 @@
-// eksctl run by our own commands: always with an argument array, never through a shell. The pass-through spawns it
-// in ./eksctl-binary.ts, which loads nothing but Node.
+// Finding eksctl and running it: always with an argument array, never through a shell (`create` in eksctl-run.ts; the
+// pass-through in ./eksctl-binary.ts, which loads nothing but Node).
 import { existsSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { constants as osConstants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
-import { redactor } from '../core/redact.js';
 import { parseEksctlVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
+import { exitCodeOf, signalGroup } from './process-group.js';
+
+export { runEksctl, type EksctlRun, type RunEksctlOptions } from './eksctl-run.js';
 
 export { EKSCTL_ENV, resolveEksctl } from './eksctl-binary.js';
 
 const VERSION_TIMEOUT_MS = 15_000;
-/** After the interrupt, how long eksctl may take to die before it gets SIGKILL anyway. */
-const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
-const LAST_LINES = 20;
 
 /**
  * What `eksctl version` says ("0.207.0"), or undefined when there is no such binary, it fails or prints no version.
@@ -33,7 +30,7 @@ export async function eksctlVersion(
     detached: true,
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
   });
-  const stop = () => killGroup(child.pid);
+  const stop = () => signalGroup(child.pid, 'SIGKILL');
   const timer = setTimeout(stop, options.timeoutMs ?? VERSION_TIMEOUT_MS);
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -64,44 +61,45 @@ export interface CapturedEksctl {
   stderr: string;
 }
 
+/** After the interrupt, how long the dry-run may take to die before its group gets SIGKILL anyway. */
+const CAPTURE_INTERRUPT_GRACE_MS = 10_000;
+
 /**
  * eksctl run to its end with what it prints kept, not shown: `create cluster --dry-run`, whose stdout is the
- * ClusterConfig it would create. Aborting `signal` gives it SIGINT (SIGKILL after the grace); execa kills it if we exit.
+ * ClusterConfig it would create. In its own process group, like `create` (eksctl-run.ts): aborting `signal` gives the
+ * group SIGINT, then SIGKILL after the grace, and the group goes when this process exits.
  */
 export async function captureEksctl(
   binary: string,
   args: readonly string[],
   options: { env: NodeJS.ProcessEnv; cwd: string; input?: string; signal?: AbortSignal },
 ): Promise<CapturedEksctl> {
-  const result = await execa(binary, args, {
+  const child = execa(binary, args, {
     reject: false,
     stripFinalNewline: false,
+    detached: true,
     env: options.env,
     extendEnv: false,
     cwd: options.cwd,
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
-    killSignal: 'SIGINT',
-    forceKillAfterDelay: DEFAULT_INTERRUPT_GRACE_MS,
   });
-  return { exitCode: exitCodeOf(binary, result), stdout: String(result.stdout), stderr: String(result.stderr) };
-}
-
-/** SIGKILL to a detached child and everything it started; nothing to do when it never started or is gone. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
+  const killAll = () => signalGroup(child.pid, 'SIGKILL');
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stopGently = () => {
+    signalGroup(child.pid, 'SIGINT');
+    graceTimer ??= setTimeout(killAll, CAPTURE_INTERRUPT_GRACE_MS);
+  };
+  if (options.signal?.aborted) stopGently();
+  options.signal?.addEventListener('abort', stopGently, { once: true });
+  process.once('exit', killAll);
   try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is gone already.
+    const result = await child;
+    return { exitCode: exitCodeOf(binary, result), stdout: String(result.stdout), stderr: String(result.stderr) };
+  } finally {
+    clearTimeout(graceTimer);
+    options.signal?.removeEventListener('abort', stopGently);
+    process.off('exit', killAll);
   }
-}
-
-/** The child's own exit code; death by a signal is 128 + its number, as shells report it. */
-function exitCodeOf(binary: string, result: Result): number {
-  if (result.exitCode !== undefined) return result.exitCode;
-  if (result.signal !== undefined) return 128 + (osConstants.signals[result.signal] ?? 0);
-  throw new SafeEksctlError(`cannot run ${binary}: ${result.originalMessage || result.shortMessage}`, ExitCode.usage);
 }
 
 /**
@@ -125,90 +123,6 @@ export function createInterrupt(): Interrupt {
       else gentle.abort(new Error('interrupted'));
     },
   };
-}
-
-export interface RunEksctlOptions {
-  /** eksctl's whole environment (not merged with process.env); process.env when absent. */
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Abort → eksctl gets SIGINT and is waited for (SIGKILL after `interruptGraceMs`). */
-  signal?: AbortSignal;
-  /** Abort → eksctl gets SIGKILL at once. */
-  forceSignal?: AbortSignal;
-  interruptGraceMs?: number;
-  /** Every line eksctl prints, stdout and stderr interleaved (eksctl logs on stdout). */
-  onLine(line: string): void;
-  /** Every line also goes to this file (created or truncated). */
-  logFile?: string;
-  /** Text for eksctl's stdin (`-f -`); stdin is closed otherwise. */
-  input?: string;
-  /** Secrets to mask in eksctl's lines besides those in its environment (resolved credentials). */
-  secrets?: readonly (string | undefined)[];
-}
-
-export interface EksctlRun {
-  /** eksctl's exit code; 128 + signal number when a signal killed it. */
-  exitCode: number;
-  /** The last lines eksctl printed, for the error message. */
-  lastLines: string[];
-  /** The run was interrupted through `signal` or `forceSignal`. */
-  interrupted: boolean;
-}
-
-/** Runs eksctl to the end, streaming its lines. Resolves with its exit code; rejects only when it cannot start. */
-export async function runEksctl(binary: string, args: readonly string[], options: RunEksctlOptions): Promise<EksctlRun> {
-  const { signal, forceSignal } = options;
-  if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
-  const log = options.logFile === undefined ? undefined : await openLog(options.logFile);
-  const lastLines: string[] = [];
-  const redact = redactor(options.env ?? process.env, options.secrets);
-  try {
-    const child = execa(binary, args, {
-      all: true,
-      buffer: false,
-      reject: false,
-      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-      ...(options.env ? { env: options.env, extendEnv: false } : {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(signal ? { cancelSignal: signal } : {}),
-      killSignal: 'SIGINT',
-      forceKillAfterDelay: options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
-    });
-    const forceKill = () => child.kill('SIGKILL');
-    forceSignal?.addEventListener('abort', forceKill, { once: true });
-    try {
-      for await (const printed of child.iterable({ from: 'all' })) {
-        const line = redact(printed);
-        lastLines.push(line);
-        if (lastLines.length > LAST_LINES) lastLines.shift();
-        try {
-          options.onLine(line);
-          await log?.write(`${line}\n`);
-        } catch (error) {
-          // Leaving the loop waits for eksctl to end, so it has to be stopped first.
-          child.kill('SIGKILL');
-          throw error;
-        }
-      }
-      const result = await child;
-      const interrupted = Boolean(signal?.aborted || forceSignal?.aborted);
-      return { exitCode: exitCodeOf(binary, result), lastLines, interrupted };
-    } finally {
-      forceSignal?.removeEventListener('abort', forceKill);
-      // Whatever went wrong on our side, eksctl must not outlive this call.
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  } finally {
-    await log?.close();
-  }
-}
-
-async function openLog(logFile: string) {
-  try {
-    return await open(logFile, 'w');
-  } catch (error) {
-    throw new SafeEksctlError(`--log-file ${logFile}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
-  }
 }
 
 /**

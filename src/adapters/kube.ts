@@ -2,8 +2,6 @@
 // and CA plus an in-process EKS token, or through a kubeconfig. The token never leaves this file.
 import {
   ApiException,
-  AppsV1Api,
-  CoreV1Api,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
@@ -14,6 +12,8 @@ import {
 } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
+import { hostOfUrl, kubeClients, noAnswer, type KubeDeadlines } from './kube-deadlines.js';
+import { cannotReach, networkFailure } from '../core/network-errors.js';
 import type { PodInfo } from '../core/pods.js';
 
 export interface DeploymentInfo {
@@ -123,6 +123,8 @@ export interface EksKubeOptions {
   now?: () => number;
   /** Refresh this long before the token's 14 minutes run out. */
   refreshMarginMs?: number;
+  /** Per-request deadline and a budget that aborts every request (see kube-deadlines.ts). */
+  deadlines?: KubeDeadlines;
 }
 
 const EKS_USER = 'safe-eksctl-eks-token';
@@ -143,21 +145,25 @@ export function createEksKubeApi(options: EksKubeOptions): ClusterKubeApi {
       opts.headers = { ...opts.headers, Authorization: `Bearer ${await tokens.get()}` };
     },
   });
-  return kubeApiFrom(kc, async (call) => {
-    try {
-      return await call();
-    } catch (error) {
-      // A token can be refused before its advertised expiry (clock skew, a revoked session): refresh once.
-      if (!(error instanceof ApiException) || error.code !== 401) throw error;
-      tokens.invalidate();
-      return await call();
-    }
-  });
+  return kubeApiFrom(
+    kc,
+    async (call) => {
+      try {
+        return await call();
+      } catch (error) {
+        // A token can be refused before its advertised expiry (clock skew, a revoked session): refresh once.
+        if (!(error instanceof ApiException) || error.code !== 401) throw error;
+        tokens.invalidate();
+        return await call();
+      }
+    },
+    options.deadlines,
+  );
 }
 
 /** A Kubernetes client through a kubeconfig already loaded (and checked: see adapters/kubeconfig.ts). */
-export function kubeApiFromKubeconfig(kc: KubeConfig): ClusterKubeApi {
-  return kubeApiFrom(kc, (call) => call());
+export function kubeApiFromKubeconfig(kc: KubeConfig, deadlines?: KubeDeadlines): ClusterKubeApi {
+  return kubeApiFrom(kc, (call) => call(), deadlines);
 }
 
 class EksTokenSource {
@@ -194,14 +200,18 @@ class EksTokenSource {
 
 type Retry = <T>(call: () => Promise<T>) => Promise<T>;
 
-function kubeApiFrom(kc: KubeConfig, retry401: Retry): ClusterKubeApi {
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
+function kubeApiFrom(kc: KubeConfig, retry401: Retry, deadlines: KubeDeadlines = {}): ClusterKubeApi {
+  const { core, apps } = kubeClients(kc, deadlines);
+  const server = kc.getCurrentCluster()?.server;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await retry401(fn);
     } catch (error) {
-      throw toKubeApiError(what, error);
+      // An abort is the request's deadline, unless the command's budget ran out (then it is the caller's to say).
+      if (error instanceof Error && error.name === 'AbortError' && !deadlines.signal?.aborted) {
+        throw new KubeApiError(undefined, `${what}: ${noAnswer(server, deadlines)}`, { cause: error });
+      }
+      throw toKubeApiError(what, error, server);
     }
   };
   return {
@@ -386,7 +396,7 @@ function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
 }
 
 /** Never includes request headers, so no token can reach a message. */
-function toKubeApiError(what: string, error: unknown): unknown {
+function toKubeApiError(what: string, error: unknown, server?: string): unknown {
   if (error instanceof KubeApiError) return error;
   if (error instanceof ApiException) {
     const body = typeof error.body === 'string' ? error.body : error.body === undefined ? '' : JSON.stringify(error.body);
@@ -399,5 +409,8 @@ function toKubeApiError(what: string, error: unknown): unknown {
     return new KubeApiError(error.code, `${what}: HTTP ${error.code}${message ? `: ${message.slice(0, 300)}` : ''}`, { cause: error });
   }
   if (error instanceof Error && error.name === 'AbortError') return error;
+  const unreachable = networkFailure(error);
+  if (unreachable) return new KubeApiError(undefined, `${what}: ${cannotReach('the Kubernetes API', server === undefined ? undefined : hostOfUrl(server), unreachable)}`, { cause: error });
   return new KubeApiError(undefined, `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
+

@@ -1,17 +1,24 @@
 // `safe-eksctl check --cluster NAME`: the read-only gate. Lists every Fargate profile and every CoreDNS pod and says
-// why a stuck one is stuck; exit 0 when every profile is ACTIVE and CoreDNS is fully Ready, else 1. It only reads:
-// DescribeCluster, ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes.
+// why a stuck one is stuck; exit 0 when every profile is ACTIVE and CoreDNS is fully Ready, else 1, also when it
+// could not look, within --check-timeout (2 minutes) whatever the endpoints do. It only reads: DescribeCluster,
+// ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { createEksApi, EksApiError, type EksApi, type FargateProfileState } from '../adapters/eks.js';
+import { createEksApi, EksApiError, type EksApi } from '../adapters/eks.js';
+import { hostOfUrl } from '../adapters/kube-deadlines.js';
 import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
 import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
-import { classifyCoreDnsPods, type ClassifiedPod, type PodState } from '../core/pods.js';
+import { parseDuration } from '../core/duration.js';
+import { classifyCoreDnsPods, type ClassifiedPod } from '../core/pods.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
+import { CheckBudget, DEFAULT_CHECK_TIMEOUT_MS } from './check-budget.js';
+import { failClosed, formatCheck, unreadReport, type CheckedPod, type CheckReport } from './check-report.js';
+
+export { formatCheck, type CheckedPod, type CheckReport } from './check-report.js';
 
 export interface CheckOptions {
   cluster: string;
@@ -20,6 +27,8 @@ export interface CheckOptions {
   kubeconfig?: string;
   context?: string;
   output: 'text' | 'json';
+  /** `--check-timeout`: the whole check, every retry included (DEFAULT_CHECK_TIMEOUT_MS). */
+  checkTimeoutMs?: number;
 }
 
 /** What tests swap in: the simulator's clock, credentials and endpoints. */
@@ -28,34 +37,6 @@ export interface ClusterDeps {
   credentials?: AwsCredentialIdentity;
   eksEndpoint?: string;
   stsEndpoint?: string;
-}
-
-export interface CheckedPod {
-  name: string;
-  state: PodState;
-  phase: string;
-  scheduler: string;
-  node: string | null;
-  /** The profile that matches the pod now, if any. */
-  profile: string | null;
-  reason: string;
-  /** Conditions that are not True, as `Type=Status (Reason: message)`. */
-  conditions: string[];
-  latestEvent: { reason: string; message: string } | null;
-}
-
-export interface CheckReport {
-  ok: boolean;
-  exitCode: number;
-  cluster: string;
-  region: string;
-  profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[];
-  /** null when the check could not look (see `error`). */
-  coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] } | null;
-  /** Why the check failed, one line each; empty when ok. */
-  problems: string[];
-  /** What could not be read, when the check could not look at all (exit 1: the gate fails closed). */
-  error?: string;
 }
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
@@ -73,6 +54,7 @@ export function parseCheckOptions(options: Record<string, unknown>): CheckOption
     ...optional('profile', text('profile')),
     ...optional('kubeconfig', text('kubeconfig')),
     ...optional('context', text('context')),
+    checkTimeoutMs: parseDuration(text('checkTimeout') ?? '2m', '--check-timeout'),
   };
 }
 
@@ -89,23 +71,18 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   // A bad --kubeconfig or --context ends here, before any AWS call.
   const kubeconfig = openSelectedKubeconfig(options, io);
   const region = await regionFor(options, io);
-  const clock = deps.clock ?? systemClock;
-  const access = await checkAwsAccess({
-    region,
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(deps.credentials ? { credentials: deps.credentials } : {}),
-    ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
-  });
-  const eks = createEksApi({ region, credentials: access.credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
+  const budget = new CheckBudget(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+  const seen = unreadReport(options.cluster, region);
   let report: CheckReport;
   try {
-    report = await inspect(eks, options, region, clock, access.credentials, kubeconfig);
+    report = await inspect(seen, options, { ...deps, clock: deps.clock ?? systemClock }, budget, kubeconfig);
   } catch (error) {
-    // With -o json a gate that cannot look still answers with one document, so whatever parses it fails closed too.
-    if (options.output !== 'json' || !(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
-    io.stdout.write(`${JSON.stringify(couldNotLook(options.cluster, region, error.message), null, 2)}\n`);
+    // Exit 1 is a gate that could not look: it still answers, with what it read and the rest unknown.
+    if (!(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
+    report = failClosed(seen, error.message);
     io.stderr.write(`safe-eksctl: ${error.message}\n`);
-    return error.exitCode;
+  } finally {
+    budget.dispose();
   }
   io.stdout.write(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCheck(report));
   return report.exitCode;
@@ -117,45 +94,66 @@ export function openSelectedKubeconfig(options: { kubeconfig?: string | undefine
   return openKubeconfig({ ...optional('kubeconfig', options.kubeconfig), ...optional('context', options.context) }, io.env, io.cwd);
 }
 
+/** Reads what the gate judges, filling `seen` in as it goes, so a failure half-way keeps what was read. */
 async function inspect(
-  eks: EksApi,
+  seen: CheckReport,
   options: CheckOptions,
-  region: string,
-  clock: Clock,
-  credentials: Parameters<typeof createEksKubeApi>[0]['credentials'],
+  deps: ClusterDeps & { clock: Clock },
+  budget: CheckBudget,
   kubeconfig: OpenedKubeconfig | undefined,
 ): Promise<CheckReport> {
-  const name = options.cluster;
-  const cluster = await eks.describeCluster(name).catch((error: unknown) => {
-    if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${name}" in ${region}`, { cause: error });
-    throw cannot(`read cluster "${name}"`, error);
-  });
-  const profiles = await eks
-    .listFargateProfiles(name)
-    .then((names) => Promise.all(names.map((p) => eks.describeFargateProfile(name, p))))
-    .catch((error: unknown) => {
-      throw cannot(`read the Fargate profiles of "${name}"`, error);
-    });
+  const { cluster: name, profile } = options;
+  const { region } = seen;
+  const access = await budget.step('STS GetCallerIdentity', (signal) =>
+    checkAwsAccess({
+      region,
+      signal,
+      ...(profile ? { profile } : {}),
+      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+      ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
+    }),
+  );
+  const { credentials } = access;
+  const eks: EksApi = createEksApi({ region, credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
+  const cluster = await budget.step('EKS DescribeCluster', (signal) =>
+    eks.describeCluster(name, signal).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${name}" in ${region}`, { cause: error });
+      throw cannot(`read cluster "${name}"`, error);
+    }),
+  );
+  const profiles = await budget.step('EKS ListFargateProfiles and DescribeFargateProfile', (signal) =>
+    eks
+      .listFargateProfiles(name, signal)
+      .then((names) => Promise.all(names.map((p) => eks.describeFargateProfile(name, p, signal))))
+      .catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        throw cannot(`read the Fargate profiles of "${name}"`, error);
+      }),
+  );
+  seen.profiles = profiles.map(({ name: n, status, selectors, healthIssues }) => ({ name: n, status, selectors, healthIssues }));
   // A kubeconfig whose context reaches another cluster would pass (or fail) the gate on that cluster's pods.
   if (kubeconfig) assertReachesCluster(kubeconfig, name, cluster.endpoint);
+  const deadlines = { signal: budget.signal };
   const kube: KubeApi = kubeconfig
-    ? kubeApiFromKubeconfig(kubeconfig.kc)
-    : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials });
+    ? kubeApiFromKubeconfig(kubeconfig.kc, deadlines)
+    : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials, deadlines });
   const active = profiles.filter((p) => p.status === 'ACTIVE');
-  let deployment: DeploymentInfo | undefined;
-  let pods: CheckedPod[] = [];
-  try {
-    deployment = await kube.getDeployment(COREDNS_NAMESPACE, COREDNS_DEPLOYMENT);
-    const nodes = await kube.listNodes();
-    const classified = classifyCoreDnsPods(await kube.listPods(COREDNS_NAMESPACE, COREDNS_SELECTOR), {
-      profiles: active,
-      now: clock.now(),
-      ec2NodesAvailable: nodes.some(isUsableEc2Node),
-    });
-    pods = await Promise.all(classified.map((c) => checkedPod(kube, c)));
-  } catch (error) {
-    throw cannot(`read CoreDNS in "${name}"`, error);
-  }
+  const { deployment, pods } = await budget.step(`the Kubernetes API at ${hostOfUrl(kubeconfig?.server ?? cluster.endpoint)}`, async () => {
+    try {
+      const found = await kube.getDeployment(COREDNS_NAMESPACE, COREDNS_DEPLOYMENT);
+      const nodes = await kube.listNodes();
+      const classified = classifyCoreDnsPods(await kube.listPods(COREDNS_NAMESPACE, COREDNS_SELECTOR), {
+        profiles: active,
+        now: deps.clock.now(),
+        ec2NodesAvailable: nodes.some(isUsableEc2Node),
+      });
+      return { deployment: found, pods: await Promise.all(classified.map((c) => checkedPod(kube, c))) };
+    } catch (error) {
+      if (budget.signal.aborted) throw error;
+      throw cannot(`read CoreDNS in "${name}"`, error);
+    }
+  });
 
   const problems: string[] = [];
   for (const p of profiles) {
@@ -172,11 +170,9 @@ async function inspect(
   }
   const exitCode = problems.length === 0 ? ExitCode.ok : ExitCode.unhealthy;
   return {
+    ...seen,
     ok: exitCode === ExitCode.ok,
     exitCode,
-    cluster: name,
-    region,
-    profiles: profiles.map(({ name: n, status, selectors, healthIssues }) => ({ name: n, status, selectors, healthIssues })),
     coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods },
     problems,
   };
@@ -200,10 +196,6 @@ async function checkedPod(kube: KubeApi, c: ClassifiedPod): Promise<CheckedPod> 
   };
 }
 
-function couldNotLook(cluster: string, region: string, error: string): CheckReport {
-  return { ok: false, exitCode: ExitCode.unhealthy, cluster, region, profiles: [], coredns: null, problems: [error], error };
-}
-
 /** A check that cannot look fails the gate (exit 1), with what it could not read. */
 function cannot(what: string, error: unknown): SafeEksctlError {
   if (error instanceof SafeEksctlError) return error;
@@ -211,26 +203,3 @@ function cannot(what: string, error: unknown): SafeEksctlError {
   return new SafeEksctlError(`cannot ${what}: ${message}`, ExitCode.unhealthy, { cause: error });
 }
 
-export function formatCheck(report: CheckReport): string {
-  const lines = [`Cluster "${report.cluster}" in ${report.region}: ${report.ok ? 'healthy' : `NOT healthy (exit ${report.exitCode})`}`];
-  lines.push(report.profiles.length === 0 ? 'Fargate profiles: none' : 'Fargate profiles:');
-  for (const p of report.profiles) {
-    const selectors = p.selectors.map((s) => `${s.namespace}${s.labels ? ` ${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`).join('; ');
-    lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} ${selectors}`);
-  }
-  const c = report.coredns;
-  lines.push(!c ? 'CoreDNS: not read' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : 'CoreDNS: no Deployment');
-  for (const p of c?.pods ?? []) {
-    lines.push(`  ${p.name.padEnd(28)} ${p.state.padEnd(13)} ${p.phase} on ${p.scheduler}${p.node ? `, node ${p.node}` : ''}`);
-    if (p.state === 'healthy') continue;
-    lines.push(`    why: ${p.reason}`);
-    for (const k of p.conditions) lines.push(`    condition: ${k}`);
-    if (p.latestEvent) lines.push(`    latest event: ${p.latestEvent.reason}: ${p.latestEvent.message}`);
-  }
-  if (report.problems.length > 0) {
-    lines.push('Problems:');
-    for (const p of report.problems) lines.push(`  - ${p}`);
-    if (c?.pods.some((p) => p.state === 'stuck')) lines.push(`Run: safe-eksctl heal --cluster ${report.cluster} --region ${report.region}`);
-  }
-  return `${lines.join('\n')}\n`;
-}

@@ -15,6 +15,7 @@ import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
+import { lookWhatIsLeft } from '../tasks/left-in-aws.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
 import { clusterSource, EksctlRefused } from './cluster-source.js';
 import { eksctlTokens, flagValue } from './create-argv.js';
@@ -185,6 +186,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
             verbose: options.verbose,
             ...(options.logFile ? { logFile: options.logFile } : {}),
             ...(source.stdin !== undefined ? { input: source.stdin } : {}),
+            onWarning: (warning) => recorder.warn(warning),
             secrets: async () => {
               const resolved = await checkedCredentials();
               return [resolved.secretAccessKey, resolved.sessionToken];
@@ -246,6 +248,19 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
         clock,
         interruptSignal: interrupt.signal,
         ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
+        // Once eksctl started, a failed run may have left a cluster behind: say what, and how to remove it. The demo's
+        // cluster is the simulator's, gone with it.
+        afterFailure: async () => {
+          if (deps.simulatedTimeScale !== undefined || !recorder.phases.some((p) => p.name === 'eksctl create cluster')) return;
+          recorder.leftInAws = await lookWhatIsLeft(eks, {
+            clusterName,
+            region,
+            configFile: source.path === undefined ? undefined : source.displayName,
+            ...(profile ? { profile } : {}),
+            seenProfiles: recorder.profiles.map((p) => p.name),
+            signal: interrupt.forceSignal,
+          });
+        },
       },
     );
   } finally {

@@ -111,8 +111,8 @@ export class EarlyCoreDnsHeal {
   }
 }
 
-function stuckLine(stuck: number): string {
-  return `CoreDNS stuck on default-scheduler (${stuck === 1 ? '1 pod' : `${stuck} pods`})`;
+function stuckLine(stuck: number | null): string {
+  return `CoreDNS stuck on default-scheduler (${stuck === 1 ? '1 pod' : `${stuck ?? '?'} pods`})`;
 }
 
 function times(n: number): string {

@@ -1,8 +1,12 @@
-// The "eksctl create …" phase: eksctl's own lines under the task, every one of them with --verbose or in CI (and
-// verbatim in --log-file).
+// The "eksctl create …" phase: eksctl's own lines under the task (the last few on a live tree, every one in CI or a
+// pipe; see eksctl-screen.ts), and verbatim in --log-file.
 import type { ListrTask } from 'listr2';
 import { runEksctl, type EksctlRun, type Interrupt } from '../adapters/eksctl.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
+import { EksctlScreen, TAIL_LINES, VERBOSE_TAIL_LINES } from './eksctl-screen.js';
+
+export { eksctlDisplayLine } from './eksctl-screen.js';
 
 export interface EksctlTaskOptions {
   title: string;
@@ -23,11 +27,8 @@ export interface EksctlTaskOptions {
    * `note` puts one line of its own beside the task's title (the last note wins), where eksctl's lines do not push it away.
    */
   watch?: (signal: AbortSignal, note: (line: string) => void) => Promise<unknown>;
-}
-
-/** eksctl's line without its date (`2006-01-02 15:04:05 [ℹ]  …` → `15:04:05 [ℹ]  …`): the time is enough on screen. */
-export function eksctlDisplayLine(line: string): string {
-  return line.replace(/^\d{4}-\d{2}-\d{2} (?=\d{2}:\d{2}:\d{2} )/, '');
+  /** A warning for the report (a --log-file that could not be written); it is also shown once under the task. */
+  onWarning?: (message: string) => void;
 }
 
 /** Lines eksctl marks as errors, else its last few: what the user needs to see when it fails. */
@@ -37,10 +38,17 @@ export function eksctlErrorLines(lastLines: readonly string[]): string[] {
 }
 
 export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
-  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch, secrets } = options;
+  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch, secrets, onWarning } = options;
   return {
     title,
     task: async (_ctx, task) => {
+      // listr2's own flag: its live tree is the one renderer that is not for a plain stream of lines.
+      const liveTree = !task.task.listr.rendererClass.nonTTY;
+      const screen = new EksctlScreen({
+        mode: liveTree ? 'tail' : 'every line',
+        tailLines: verbose ? VERBOSE_TAIL_LINES : TAIL_LINES,
+        show: (text) => (task.output = text),
+      });
       const eksctlEnded = new AbortController();
       const stopEksctl = new AbortController();
       let watchFailure: { error: unknown } | undefined;
@@ -52,7 +60,7 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
       const watching = watch?.(AbortSignal.any([eksctlEnded.signal, interrupt.signal]), note).catch((error: unknown) => {
         if (eksctlEnded.signal.aborted || interrupt.signal.aborted) return;
         watchFailure = { error };
-        task.output = `stopping eksctl: ${error instanceof Error ? error.message : String(error)}`;
+        for (const line of `stopping eksctl: ${error instanceof Error ? error.message : String(error)}`.split('\n')) screen.push(line);
         stopEksctl.abort(error);
       });
       let run: EksctlRun;
@@ -64,13 +72,19 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
           cwd,
           signal: AbortSignal.any([interrupt.signal, stopEksctl.signal]),
           forceSignal: interrupt.forceSignal,
-          onLine: (line) => (task.output = eksctlDisplayLine(line)),
+          onLine: (line) => screen.push(line),
+          onLogFileError: (warning) => {
+            screen.push(`warning: ${warning}; eksctl goes on, the file misses its lines from here`);
+            onWarning?.(warning);
+          },
           ...(logFile ? { logFile } : {}),
           ...(input !== undefined ? { input } : {}),
         });
       } finally {
+        screen.flush();
         eksctlEnded.abort();
         await watching;
+        screen.flush();
       }
       if (run.interrupted && interrupt.signal.aborted) throw new SafeEksctlError('interrupted: eksctl was stopped', ExitCode.interrupted);
       if (watchFailure) {
@@ -79,7 +93,8 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
         throw new SafeEksctlError(`${error.message}\n  eksctl was stopped: it would have waited for this until its --timeout`, error.exitCode, { cause: error });
       }
       if (run.exitCode !== 0) {
-        const lines = eksctlErrorLines(run.lastLines);
+        // These go to stderr and the report as they are: no escape sequence of eksctl's may ride along.
+        const lines = eksctlErrorLines(run.lastLines).map(terminalSafe);
         throw new SafeEksctlError(
           `eksctl failed with exit code ${run.exitCode}${lines.length > 0 ? `:\n  ${lines.join('\n  ')}` : ''}`,
           ExitCode.eksctl,
@@ -87,6 +102,7 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
       }
       task.title = `${title}: done${noted ? `; ${noted}` : ''}`;
     },
-    rendererOptions: { outputBar: verbose ? Infinity : 5, persistentOutput: verbose },
+    // The screen hands over the whole tail each time: one output entry is all of it.
+    rendererOptions: { outputBar: 1, persistentOutput: verbose },
   };
 }

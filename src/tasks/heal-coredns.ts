@@ -20,8 +20,9 @@ export const COREDNS_SELECTOR = 'k8s-app=kube-dns';
 export const COMPUTE_TYPE_ANNOTATION = 'eks.amazonaws.com/compute-type';
 
 export interface HealProgress {
-  desired: number;
-  ready: number;
+  /** null until CoreDNS was read once. */
+  desired: number | null;
+  ready: number | null;
   restarts: number;
   states: ReturnType<typeof countStates>;
   /** What the heal is doing now, in a few words. */
@@ -71,7 +72,8 @@ export interface HealState {
 
 export function newHealState(restartBackoff: Iterator<number> = restartDelays()): HealState {
   return {
-    record: { desired: 0, ready: 0, stuckBefore: 0, restarts: 0, annotationRemoved: false },
+    // Unknown until the first look: a heal that never got an answer must not report 0/0 and nothing stuck.
+    record: { desired: null, ready: null, stuckBefore: null, restarts: 0, annotationRemoved: false },
     looked: false,
     podsAtRestart: undefined,
     nextRestartAt: 0,
@@ -120,7 +122,8 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
     let activity = 'waiting for CoreDNS to be Ready';
     try {
       const deployment = await kube.getDeployment(namespace, deploymentName);
-      if (!deployment) return { ...record, found: false, pods: [] };
+      // Read, and not there: nothing desired, nothing stuck.
+      if (!deployment) return { ...record, desired: 0, ready: 0, stuckBefore: record.stuckBefore ?? 0, found: false, pods: [] };
       const pods = await kube.listPods(namespace, labelSelector);
       record.desired = deployment.desired;
       record.ready = deployment.ready;
@@ -173,6 +176,11 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
   }
 }
 
+/** `1/2`, or `?/?` while CoreDNS was never read. */
+function readyCount({ ready, desired }: { ready: number | null; desired: number | null }): string {
+  return `${ready ?? '?'}/${desired ?? '?'}`;
+}
+
 /** `kubectl rollout status` done: the new template observed, every replica updated and available, no old pods left. */
 export function rolledOut(d: DeploymentInfo): boolean {
   return d.observedGeneration >= d.generation && d.updated >= d.desired && d.current <= d.updated && d.available >= d.updated && d.ready >= d.desired;
@@ -203,7 +211,7 @@ async function timeoutMessage(
   waitedMs: number,
   lastTransient: KubeApiError | undefined,
 ): Promise<string> {
-  const parts = [`CoreDNS is not Ready after ${formatDuration(waitedMs)} (${record.ready}/${record.desired} ready, ${plural(record.restarts, 'restart')})`];
+  const parts = [`CoreDNS is not Ready after ${formatDuration(waitedMs)} (${readyCount(record)} ready, ${plural(record.restarts, 'restart')})`];
   if (lastTransient) parts.push(`last error: ${lastTransient.message}`);
   const notReady = classified.filter((c) => c.state !== 'healthy' && c.state !== 'terminating').slice(0, 3);
   for (const c of notReady) {
@@ -239,7 +247,7 @@ export function healCoreDnsTask<Ctx>({ connect, profiles, onResult, ...options }
         const result = await healCoreDns(kube, {
           ...options,
           profiles: profiles(),
-          onProgress: (p) => (task.title = `${HEAL_COREDNS_TITLE}: ${p.ready}/${p.desired} ready, ${p.activity}`),
+          onProgress: (p) => (task.title = `${HEAL_COREDNS_TITLE}: ${readyCount(p)} ready, ${p.activity}`),
         });
         const { found: _found, pods: _pods, ...record } = result;
         onResult?.(record);

@@ -16,6 +16,8 @@ export interface PipelineSettings {
   interruptSignal: AbortSignal;
   /** One more line under the text summary (the demo says its times are simulated). */
   summaryNote?: string;
+  /** Runs once the list failed (or was interrupted), before the report is written: it may add to the recorder. */
+  afterFailure?: () => Promise<void>;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function runPipeline<Ctx extends object>(
     failure = interruptSignal.aborted ? new SafeEksctlError('interrupted', ExitCode.interrupted) : error;
     exitCode = exitCodeOf(failure);
     timeline.close('failed', messageOf(failure));
+    await settings.afterFailure?.();
   }
   const report = recorder.report(exitCode, failure);
   if (output === 'json') {

@@ -52,6 +52,8 @@ describe.concurrent('safe-eksctl demo', { timeout: SCENARIO_TEST_TIMEOUT_MS }, (
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.report).toMatchObject({ ok: false, exitCode: 3, cluster: 'fargate-demo', coredns: null });
     expect(run.report?.profiles).toEqual([{ name: 'fp-default', status: 'CREATE_FAILED', waitedMs: expect.any(Number), polls: expect.any(Number) }]);
+    // The simulator's cluster goes with the demo: nothing is left in AWS.
+    expect(run.report?.leftInAws).toBeUndefined();
     expect(run.stderr).toMatch(/safe-eksctl: Fargate profile "fp-default" is CREATE_FAILED: PodExecutionRoleAlreadyInUse: /);
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);

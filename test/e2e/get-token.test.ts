@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createEksToken } from '../../src/adapters/token.js';
 import { hasCommand } from '../helpers/commands.js';
+import { closedPort } from '../helpers/network.js';
 
 const credentials = { accessKeyId: 'AKIAGETTOKENTEST0000', secretAccessKey: 'get-token-test-secret-not-a-real-key' };
 const env = {
@@ -53,6 +54,17 @@ describe('get-token', () => {
     expect(result.stderr.trim()).toBe(
       'safe-eksctl: no AWS region: pass --region, set AWS_REGION or set region in your AWS profile',
     );
+  });
+
+  it('--role-arn with an STS that cannot be reached: exit 1 naming it, the credentials not blamed', async () => {
+    const refused = await closedPort();
+    const result = await execa('node', [bin, 'get-token', '--cluster-name', 'demo', '--region', 'us-west-2', '--role-arn', 'arn:aws:iam::000000000000:role/r'], {
+      env: { ...env, AWS_ENDPOINT_URL_STS: `http://${refused}` },
+      extendEnv: false,
+      reject: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(`safe-eksctl: no AWS credentials: cannot reach STS at ${refused}: connection refused (ECONNREFUSED)`);
   });
 
   describe.skipIf(!hasCommand('aws'))('against the AWS CLI', () => {

@@ -8,6 +8,8 @@ import { execa, type Options } from 'execa';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'safe-eksctl.js');
 export const RECORDING_EKSCTL = join(ROOT, 'test', 'fixtures', 'recording-eksctl.js');
+/** The simulated eksctl as a checkout starts it (the standalone executable plays it through a link instead). */
+export const FAKE_EKSCTL = join(ROOT, 'bin', 'fake-eksctl.js');
 export const EXAMPLES = join(ROOT, 'examples');
 
 export function assertBuilt(): void {
