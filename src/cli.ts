@@ -24,8 +24,8 @@ function addHealOptions(cmd: Command): Command {
     .option('--delete-stranded-pods', 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--all-lines', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done (CI shows every line anyway)')
-    .addOption(new Option('--verbose', 'the old spelling of --all-lines').hideHelp())
+    .option('--more-lines', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done (CI shows every line anyway)')
+    .addOption(new Option('--verbose', 'the old spelling of --more-lines').hideHelp())
     .addOption(outputOption());
 }
 
@@ -104,8 +104,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', '20m')
     .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', '10m')
     .option('--log-file <file>', 'write every line of the simulated eksctl to this file')
-    .option('--all-lines', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done')
-    .addOption(new Option('--verbose', 'the old spelling of --all-lines').hideHelp())
+    .option('--more-lines', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done')
+    .addOption(new Option('--verbose', 'the old spelling of --more-lines').hideHelp())
     .addOption(outputOption())
     .action(run(() => import('./commands/demo.js')));
 

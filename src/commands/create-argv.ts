@@ -32,7 +32,7 @@ export const OWN_CREATE_OPTIONS: readonly OwnOption[] = [
   { long: 'context', takesValue: true, key: 'context', placeholder: '<name>', description: 'reach Kubernetes through this context of the kubeconfig eksctl writes (its --kubeconfig)', commands: CLUSTER },
   { long: 'context', takesValue: true, key: 'context', placeholder: '<name>', description: 'kubeconfig context to use', commands: ['fargateprofile'] },
   { long: 'kubeconfig', takesValue: true, key: 'kubeconfig', placeholder: '<path>', description: 'reach Kubernetes through this kubeconfig instead of DescribeCluster', commands: ['fargateprofile'] },
-  { long: 'all-lines', takesValue: false, key: 'allLines', description: 'show every eksctl line on screen', commands: BOTH },
+  { long: 'more-lines', takesValue: false, key: 'moreLines', description: 'on a terminal, the last 20 eksctl lines instead of 5, kept when done (CI and pipes show every line)', commands: BOTH },
   { long: 'output', short: 'o', takesValue: true, key: 'output', placeholder: '<format>', description: 'text, or json: one JSON report on stdout', default: 'text', choices: ['text', 'json'], commands: BOTH },
   { long: 'log-file', takesValue: true, key: 'logFile', placeholder: '<file>', description: 'write every eksctl line to this file', commands: BOTH },
   { long: 'force', takesValue: false, key: 'force', description: 'run even when the plan says CoreDNS can never run', commands: CLUSTER },

@@ -29,8 +29,8 @@ export function parsePipelineOptions(options: Record<string, unknown>): Pipeline
   const context = options['context'];
   return {
     output: options['output'] === 'json' ? 'json' : 'text',
-    // --all-lines; heal and demo, which are not eksctl's, still take their old --verbose.
-    verbose: options['allLines'] === true || options['verbose'] === true,
+    // --more-lines; heal and demo, which are not eksctl's, still take their old --verbose.
+    verbose: options['moreLines'] === true || options['verbose'] === true,
     pollIntervalMs: Math.round(pollSeconds * 1_000),
     fargateTimeoutMs: parseDuration(String(options['fargateTimeout'] ?? '20m'), '--fargate-timeout'),
     corednsTimeoutMs: parseDuration(String(options['corednsTimeout'] ?? '10m'), '--coredns-timeout'),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInterrupt, runEksctl } from '../../src/adapters/eksctl.js';
-import { assertBuilt, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs, ROOT } from '../helpers/bin.js';
+import { assertBuilt, moduleForChild, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs } from '../helpers/bin.js';
 import { alive } from '../helpers/network.js';
 
 beforeAll(assertBuilt);
@@ -97,7 +97,7 @@ describe('runEksctl: eksctl in a process group of its own', () => {
     // A wrapper that stays alive, with a child of its own; the process running eksctl then throws an uncaught error.
     const wrapper = script(`echo $$ > '{dir}/wrapper.pid'\nsleep 300 &\necho $! > '{dir}/child.pid'\necho ready\nwait`);
     const program = [
-      `import { runEksctl } from ${JSON.stringify(join(ROOT, 'dist', 'adapters', 'eksctl.js'))};`,
+      `import { runEksctl } from ${JSON.stringify(await moduleForChild('src/adapters/eksctl-run.ts'))};`,
       `await runEksctl(${JSON.stringify(wrapper.path)}, [], { onLine: (line) => { if (line === 'ready') setTimeout(() => { throw new Error('crash'); }, 0); } });`,
     ].join('\n');
     const crashed = await execa(process.execPath, ['--input-type=module', '-e', program], { reject: false, timeout: 20_000 });

@@ -5,8 +5,8 @@ import { UsageError } from '../../src/errors.js';
 
 describe('splitCreateArgv', () => {
   it.each([
-    // eksctl's --verbose takes a number; ours is --all-lines.
-    [['create', 'cluster', '--verbose', '4', '--all-lines'], { allLines: true }, ['--verbose', '4']],
+    // eksctl's --verbose takes a number; ours is --more-lines.
+    [['create', 'cluster', '--verbose', '4', '--more-lines'], { moreLines: true }, ['--verbose', '4']],
     [['create', 'cluster', '-v', '4', '--name', 'x'], {}, ['-v', '4', '--name', 'x']],
     // Values that look like our options stay eksctl's: `--name --force` names the cluster "--force".
     [['create', 'cluster', '--name', '--force'], {}, ['--name', '--force']],

@@ -50,7 +50,7 @@ describe("safe-eksctl's own create options", () => {
     for (const name of ['verbose', 'kubeconfig', 'profile', 'timeout', 'color']) {
       expect(OWN_CREATE_OPTIONS.filter((o) => o.long === name && o.commands.includes('cluster'))).toEqual([]);
     }
-    expect(own).toContain('all-lines');
+    expect(own).toContain('more-lines');
     expect(OWN_CREATE_OPTIONS.flatMap((o) => (o.short ? [o.short] : []))).toEqual(['o']);
   });
 });

@@ -224,7 +224,7 @@ describe.concurrent('safe-eksctl create: CoreDNS healed while eksctl still runs 
       config: CAPTURING_FIRST_WITH_NODEGROUP,
       eksctlVersion: '0.207.0',
       faults: ['fargate-start=600'],
-      args: ['--all-lines'],
+      args: ['--more-lines'],
       interrupt: { when: /created Fargate profile "fp-default"/ },
       timeScale: 0.05,
       timeoutMs: 90_000,

@@ -46,7 +46,7 @@ describe.concurrent('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEO
       command: ['create', 'cluster'],
       config: 'no-labels.yaml',
       output: 'text',
-      args: ['--all-lines', '-v', '4'],
+      args: ['--more-lines', '-v', '4'],
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toBe('');

@@ -46,7 +46,7 @@ const PROFILES: Record<string, string> = {
 const V = '0.230.0';
 const dryRunOf = (...words: string[]) => ['create', 'cluster', ...words, '--dry-run'];
 
-// eksctl's words for these runs; safe-eksctl's own (--poll-interval, -o, --all-lines, …) must never reach it.
+// eksctl's words for these runs; safe-eksctl's own (--poll-interval, -o, --more-lines, …) must never reach it.
 const CASES: [string, Case][] = [
   ['flag form: --name --fargate', {
     argv: ['create', 'cluster', '--name', 'fl-fargate', '--fargate', '--poll-interval', '1'],
@@ -81,8 +81,8 @@ const CASES: [string, Case][] = [
     exitCode: 0,
     end: { profiles: ['fp-default'], nodegroups: 0, coredns: 'moved by eksctl' },
   }],
-  ['flag form: --verbose 4 is eksctl\'s (a number), --all-lines ours', {
-    argv: ['create', 'cluster', '--name', 'fl-verbose', '--fargate', '--verbose', '4', '--all-lines'],
+  ['flag form: --verbose 4 is eksctl\'s (a number), --more-lines ours', {
+    argv: ['create', 'cluster', '--name', 'fl-verbose', '--fargate', '--verbose', '4', '--more-lines'],
     cluster: 'fl-verbose',
     calls: [dryRunOf('--name', 'fl-verbose', '--fargate', '--verbose', '4'), ['version'], ['create', 'cluster', '--name', 'fl-verbose', '--fargate', '--verbose', '4']],
     exitCode: 0,
@@ -200,7 +200,7 @@ const CASES: [string, Case][] = [
   }],
   ['--dry-run with -f, and safe-eksctl\'s own options left out', {
     bin: true,
-    argv: ['create', 'cluster', '-f', '$F', '--dry-run', '--all-lines', '--poll-interval', '2'],
+    argv: ['create', 'cluster', '-f', '$F', '--dry-run', '--more-lines', '--poll-interval', '2'],
     cluster: 'dry-file',
     config: { profiles: ['fp-dns'] },
     calls: [['create', 'cluster', '-f', '$F', '--dry-run']],

@@ -1,5 +1,5 @@
 // Spawning the built bin and the recording stand-in for eksctl (needs `npm run build`).
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +87,20 @@ export function runBin(args: string[], options: Options & { env?: NodeJS.Process
     ...options,
     env: { PATH: nodeOnlyPath(), ...options.env },
   });
+}
+
+/**
+ * One src/ module bundled into a temporary ES module that a child `node` can import (dist/ holds only the bundled
+ * entries): for tests whose subject must run in a process of its own. Packages stay in node_modules.
+ */
+export async function moduleForChild(source: string): Promise<string> {
+  const { build } = await import('esbuild');
+  // Inside the checkout, so that the packages it imports resolve from node_modules.
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'safe-eksctl-child-'));
+  tempDirs.push(dir);
+  const outfile = join(dir, 'module.mjs');
+  await build({ entryPoints: [join(ROOT, source)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  return outfile;
 }

@@ -1,4 +1,4 @@
-// Secret scan: whatever happens — success, eksctl failing, a profile failing, CoreDNS unreachable, --all-lines,
+// Secret scan: whatever happens — success, eksctl failing, a profile failing, CoreDNS unreachable, --more-lines,
 // --output json, --log-file — no access key id, secret key, session token or EKS bearer token reaches stdout, stderr,
 // the log file or the JSON report.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -51,22 +51,22 @@ const TOKEN_OUTLIVED = ['token-ttl=600', 'fargate-start=900'];
 const DEMO_DEADLINES_LONG = ['--coredns-timeout', '2h', '--fargate-timeout', '2h'];
 
 const SCENARIOS: [string, ScenarioOptions, number][] = [
-  ['success, text, --all-lines', { eksctlVersion: '0.207.0', output: 'text', args: ['--all-lines'] }, 0],
+  ['success, text, --more-lines', { eksctlVersion: '0.207.0', output: 'text', args: ['--more-lines'] }, 0],
   ['success, --output json', { eksctlVersion: '0.207.0', output: 'json' }, 0],
-  ['eksctl fails, --all-lines', { faults: ['eksctl-exit=1@fargate'], output: 'text', args: ['--all-lines'] }, 5],
+  ['eksctl fails, --more-lines', { faults: ['eksctl-exit=1@fargate'], output: 'text', args: ['--more-lines'] }, 5],
   ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json', args: EKSCTL_WAITS_LONG }, 3],
   [
-    'CoreDNS unreachable (every Kubernetes call fails), --all-lines',
-    { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--all-lines', '--coredns-timeout', '3s'] },
+    'CoreDNS unreachable (every Kubernetes call fails), --more-lines',
+    { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--more-lines', '--coredns-timeout', '3s'] },
     4,
   ],
   [
-    'tokens expire and are refreshed, --all-lines',
+    'tokens expire and are refreshed, --more-lines',
     // About 20 real seconds on a loaded machine: three times that before the run is killed.
-    { eksctlVersion: '0.207.0', faults: TOKEN_OUTLIVED, output: 'text', args: ['--all-lines'], timeoutMs: 60_000 },
+    { eksctlVersion: '0.207.0', faults: TOKEN_OUTLIVED, output: 'text', args: ['--more-lines'], timeoutMs: 60_000 },
     0,
   ],
-  ['demo, --all-lines --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--all-lines', ...DEMO_DEADLINES_LONG] }, 0],
+  ['demo, --more-lines --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--more-lines', ...DEMO_DEADLINES_LONG] }, 0],
 ];
 
 describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
