@@ -5,7 +5,8 @@ import { checkLogFile, createInterrupt, eksctlVersion, resolveEksctl } from '../
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
-import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
+import { withoutNodegroupIn } from '../core/cluster-kind.js';
+import { buildPlan, corednsSkipReason, planExitCode, type Plan } from '../core/plan.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { onStopSignals } from '../signals.js';
@@ -122,7 +123,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
    */
   const earlyHealFor = (signal: AbortSignal, note: (line: string) => void) => {
     const coredns = plan?.coredns;
-    if (!options.heal || !coredns || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
+    if (!options.heal || !coredns?.exists || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
     return new EarlyCoreDnsHeal({
       capturedBy: coredns.capturedBy,
       connect: (s) => connectEks(s),
@@ -140,7 +141,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           title: 'Config and plan',
           task: async (_ctx, task) => {
             version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-            plan = buildPlan(config, version, { configFile: loaded.displayName });
+            plan = buildPlan(config, version, { configFile: loaded.displayName, withoutNodegroup: withoutNodegroupIn(options.eksctlArgs) });
             for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
             if (planExitCode(plan) !== 0 && !options.force) {
               const reasons = plan.findings.filter((f) => f.level === 'error').map((f) => f.message);
@@ -227,6 +228,8 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           corednsTimeoutMs: options.corednsTimeoutMs,
           workloadsTimeoutMs: options.workloadsTimeoutMs,
           heal: options.heal,
+          // No CoreDNS (Auto Mode's DNS, default addons disabled) or nothing to run it yet: the plan said so, and why.
+          corednsSkip: () => (plan ? corednsSkipReason(plan) : undefined),
           workloads: options.workloads,
           deleteStrandedPods: options.deleteStrandedPods,
           ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),

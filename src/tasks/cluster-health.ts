@@ -30,6 +30,8 @@ export interface ClusterHealthOptions {
   workloadsTimeoutMs: number;
   /** `--no-heal` gives false. */
   heal: boolean;
+  /** Why the CoreDNS heal is skipped although healing is on (read when the phase starts), or undefined. */
+  corednsSkip?: () => string | undefined;
   /** `--workloads`: restart the other owners of pods the profiles stranded (off when absent). */
   workloads?: boolean;
   /** `--delete-stranded-pods`: with workloads, delete stranded bare pods and orphan ReplicaSet pods. */
@@ -96,7 +98,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
         ...(options.healState ? { state: options.healState } : {}),
         onResult: (record) => (recorder.coredns = record),
       }),
-      skip: () => (options.heal ? false : '--no-heal: CoreDNS was left as it is'),
+      skip: () => (options.heal ? (options.corednsSkip?.() ?? false) : '--no-heal: CoreDNS was left as it is'),
     }),
     ...(options.workloads
       ? [

@@ -64,7 +64,8 @@ type Obj = Record<string, unknown>;
 
 export function parseClusterConfig(text: string, file: string): ClusterConfig {
   const fail = (why: string) => new EksctlError(`loading config file "${file}": ${why}`);
-  const doc = parseDocument(text);
+  // go-yaml (sigs.k8s.io/yaml, pkg/ctl/cmdutils/configfile.go's reader) honours merge keys: `<<: *anchor`.
+  const doc = parseDocument(text, { merge: true });
   if (doc.errors.length > 0) throw fail(`error converting YAML to JSON: ${doc.errors[0]!.message}`);
   const root = doc.toJS() as unknown;
   if (!isObject(root)) throw fail("couldn't get version/kind; json parse error: expected an object");
