@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/core/plan.js';
 import { parseClusterConfig as parseAsEksctl } from '../../src/sim/fake-eksctl/config.js';
+import { validateForCreate } from '../../src/sim/fake-eksctl/validate.js';
 import { ROOT } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 
@@ -39,7 +40,7 @@ describe('plan over every kind of cluster eksctl creates', () => {
 
   it.each(files)('%s: read as eksctl reads it and not refused (exit 0, no error finding)', async (file) => {
     // The simulated eksctl's reader follows eksctl's strict decoding and its create-time checks.
-    expect(() => parseAsEksctl(readFileSync(join(KINDS, file), 'utf8'), file)).not.toThrow();
+    expect(() => validateForCreate(parseAsEksctl(readFileSync(join(KINDS, file), 'utf8'), file))).not.toThrow();
     const result = await plan(file);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
