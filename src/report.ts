@@ -66,6 +66,8 @@ export interface RunReport {
   coredns: CoreDnsRecord | null;
   /** null unless `--workloads` ran; then every owner of stranded pods found (an empty list when none). */
   workloads: WorkloadRecord[] | null;
+  /** What the user should know that did not fail the run (eksctl's metrics-server left Pending, say), one line each. */
+  warnings: string[];
   /** The failure, as the one line the CLI prints. */
   error?: string;
   /**
@@ -81,6 +83,7 @@ export class RunRecorder {
   readonly profiles: ProfileRecord[] = [];
   coredns: CoreDnsRecord | null = null;
   workloads: WorkloadRecord[] | null = null;
+  readonly warnings: string[] = [];
   /** Set by the demo: its durations are simulated. */
   simulated: { timeScale: number } | undefined;
 
@@ -122,14 +125,15 @@ export class RunRecorder {
       profiles: this.profiles,
       coredns: this.coredns,
       workloads: this.workloads,
+      warnings: this.warnings,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
       ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }
 
-export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, simulated } = input;
+export function buildReport(input: Omit<RunReport, 'ok' | 'workloads' | 'warnings'> & { workloads?: WorkloadRecord[] | null; warnings?: string[] }): RunReport {
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, warnings = [], error, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -138,6 +142,7 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     profiles: profiles.map((p) => ({ ...p })),
     coredns: coredns ? { ...coredns } : null,
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
+    warnings: [...warnings],
     ...(error !== undefined ? { error } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
@@ -182,6 +187,10 @@ export function formatSummary(report: RunReport): string {
       const counts = w.desired !== undefined ? ` ${w.ready ?? 0}/${w.desired} ready,` : '';
       lines.push(`  ${`${w.kind} ${w.namespace}/${w.name}`.padEnd(40)} ${w.action.padEnd(9)}${counts} ${plural(w.strandedPods.length, 'stranded pod')}: ${w.detail}`);
     }
+  }
+  if (report.warnings.length > 0) {
+    lines.push('Warnings:');
+    for (const w of report.warnings) lines.push(`  - ${w}`);
   }
   return lines.join('\n') + '\n';
 }

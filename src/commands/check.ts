@@ -5,6 +5,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksApi, EksApiError, type EksApi, type FargateProfileState } from '../adapters/eks.js';
 import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
+import { failFastWhenUnreachable } from '../adapters/reach.js';
 import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
@@ -49,6 +50,8 @@ export interface CheckReport {
   exitCode: number;
   cluster: string;
   region: string;
+  /** DescribeCluster's computeConfig.enabled: EKS Auto Mode runs the cluster DNS, so no CoreDNS is needed. Absent when the check could not look. */
+  autoMode?: boolean;
   profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[];
   /** null when the check could not look (see `error`). */
   coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] } | null;
@@ -102,8 +105,9 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
     report = await inspect(eks, options, region, clock, access.credentials, kubeconfig);
   } catch (error) {
     // With -o json a gate that cannot look still answers with one document, so whatever parses it fails closed too.
-    if (options.output !== 'json' || !(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
-    io.stdout.write(`${JSON.stringify(couldNotLook(options.cluster, region, error.message), null, 2)}\n`);
+    const couldNot = error instanceof SafeEksctlError && (error.exitCode === ExitCode.unhealthy || error.exitCode === ExitCode.unreachable);
+    if (options.output !== 'json' || !couldNot) throw error;
+    io.stdout.write(`${JSON.stringify(couldNotLook(options.cluster, region, error.message, error.exitCode), null, 2)}\n`);
     io.stderr.write(`safe-eksctl: ${error.message}\n`);
     return error.exitCode;
   }
@@ -138,9 +142,14 @@ async function inspect(
     });
   // A kubeconfig whose context reaches another cluster would pass (or fail) the gate on that cluster's pods.
   if (kubeconfig) assertReachesCluster(kubeconfig, name, cluster.endpoint);
-  const kube: KubeApi = kubeconfig
-    ? kubeApiFromKubeconfig(kubeconfig.kc)
-    : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials });
+  // A private endpoint seen from outside its VPC ends the check at once (exit 6) instead of failing every read.
+  const kube: KubeApi = failFastWhenUnreachable(
+    kubeconfig
+      ? kubeApiFromKubeconfig(kubeconfig.kc)
+      : createEksKubeApi({ clusterName: name, ...(cluster.id ? { clusterId: cluster.id } : {}), region, endpoint: cluster.endpoint, caData: cluster.caData, credentials }),
+    cluster,
+    region,
+  );
   const active = profiles.filter((p) => p.status === 'ACTIVE');
   let deployment: DeploymentInfo | undefined;
   let pods: CheckedPod[] = [];
@@ -150,7 +159,8 @@ async function inspect(
     const classified = classifyCoreDnsPods(await kube.listPods(COREDNS_NAMESPACE, COREDNS_SELECTOR), {
       profiles: active,
       now: clock.now(),
-      ec2NodesAvailable: nodes.some(isUsableEc2Node),
+      // Auto Mode launches a node for a pod no profile takes: that pod is waiting, not unschedulable.
+      ec2NodesAvailable: (cluster.autoMode && cluster.autoModeNodePools.length > 0) || nodes.some(isUsableEc2Node),
     });
     pods = await Promise.all(classified.map((c) => checkedPod(kube, c)));
   } catch (error) {
@@ -161,8 +171,10 @@ async function inspect(
   for (const p of profiles) {
     if (p.status !== 'ACTIVE') problems.push(`Fargate profile ${p.name} is ${p.status}${p.healthIssues.map((i) => `; ${i.code}: ${i.message}`).join('')}`);
   }
-  if (!deployment) problems.push(`no CoreDNS Deployment (${COREDNS_NAMESPACE}/${COREDNS_DEPLOYMENT}): nothing resolves names`);
-  else {
+  if (!deployment) {
+    // Auto Mode's DNS is part of the cluster; elsewhere a missing CoreDNS (its addon removed) means no DNS at all.
+    if (!cluster.autoMode) problems.push(`no CoreDNS Deployment (${COREDNS_NAMESPACE}/${COREDNS_DEPLOYMENT}): nothing resolves names`);
+  } else {
     const live = pods.filter((p) => p.state !== 'terminating');
     for (const p of live) if (p.state !== 'healthy') problems.push(`CoreDNS pod ${p.name} is ${p.state}: ${p.reason}`);
     if (deployment.desired === 0) problems.push('CoreDNS is scaled to 0 replicas');
@@ -176,6 +188,7 @@ async function inspect(
     exitCode,
     cluster: name,
     region,
+    autoMode: cluster.autoMode,
     profiles: profiles.map(({ name: n, status, selectors, healthIssues }) => ({ name: n, status, selectors, healthIssues })),
     coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods },
     problems,
@@ -200,8 +213,8 @@ async function checkedPod(kube: KubeApi, c: ClassifiedPod): Promise<CheckedPod> 
   };
 }
 
-function couldNotLook(cluster: string, region: string, error: string): CheckReport {
-  return { ok: false, exitCode: ExitCode.unhealthy, cluster, region, profiles: [], coredns: null, problems: [error], error };
+function couldNotLook(cluster: string, region: string, error: string, exitCode: number): CheckReport {
+  return { ok: false, exitCode, cluster, region, profiles: [], coredns: null, problems: [error], error };
 }
 
 /** A check that cannot look fails the gate (exit 1), with what it could not read. */
@@ -219,7 +232,8 @@ export function formatCheck(report: CheckReport): string {
     lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} ${selectors}`);
   }
   const c = report.coredns;
-  lines.push(!c ? 'CoreDNS: not read' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : 'CoreDNS: no Deployment');
+  const none = report.autoMode ? 'CoreDNS: no Deployment; EKS Auto Mode runs the cluster DNS' : 'CoreDNS: no Deployment';
+  lines.push(!c ? 'CoreDNS: not read' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : none);
   for (const p of c?.pods ?? []) {
     lines.push(`  ${p.name.padEnd(28)} ${p.state.padEnd(13)} ${p.phase} on ${p.scheduler}${p.node ? `, node ${p.node}` : ''}`);
     if (p.state === 'healthy') continue;

@@ -198,6 +198,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
                   clock,
                   signal,
                   delays: pollDelays({ maxIntervalMs: options.pollIntervalMs }),
+                  own: new Set((config.fargateProfiles ?? []).map((p) => p.name)),
                   ...(early ? { onActive: (profile) => early.profileActive(profile) } : {}),
                 });
               } catch (error) {
@@ -230,6 +231,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           heal: options.heal,
           // No CoreDNS (Auto Mode's DNS, default addons disabled) or nothing to run it yet: the plan said so, and why.
           corednsSkip: () => (plan ? corednsSkipReason(plan) : undefined),
+          lookAtDefaultAddons: true,
           workloads: options.workloads,
           deleteStrandedPods: options.deleteStrandedPods,
           ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
