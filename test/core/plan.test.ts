@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, corednsSkipReason, planExitCode, type Plan } from '../../src/core/plan.js';
+import { withoutNodegroupIn } from '../../src/core/cluster-kind.js';
 import { parseClusterConfig } from '../../src/core/config.js';
 import { config, example } from '../helpers/examples.js';
 
@@ -122,5 +123,14 @@ describe('buildPlan on the kinds of cluster eksctl makes', () => {
     const gov = parseClusterConfig(`apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-gov-west-1}\n${dnsOnly}`, 'gov.yaml');
     expect(buildPlan(gov, '0.230.0').kind.metricsServerAddon).toBe(false);
     expect(codes(buildPlan(gov, '0.230.0'))).not.toContain('warning:METRICS_SERVER_PENDING');
+  });
+});
+
+describe('withoutNodegroupIn', () => {
+  it("reads eksctl's --without-nodegroup as pflag does, the last one winning", () => {
+    expect(withoutNodegroupIn([])).toBe(false);
+    expect(withoutNodegroupIn(['--without-nodegroup'])).toBe(true);
+    expect(withoutNodegroupIn(['--without-nodegroup=true', '--cfn-disable-rollback'])).toBe(true);
+    expect(withoutNodegroupIn(['--without-nodegroup', '--without-nodegroup=false'])).toBe(false);
   });
 });
