@@ -63,7 +63,8 @@ export interface ClusterConfig {
   document: Record<string, unknown>;
 }
 
-const CLUSTER_CONFIG_FIELDS = [
+/** ClusterConfig's JSON fields in eksctl v0.230.0 (pkg/apis/eksctl.io/v1alpha5/types.go, TypeMeta first). */
+export const CLUSTER_CONFIG_FIELDS = [
   'apiVersion', 'kind', 'metadata', 'upgradePolicy', 'kubernetesNetworkConfig', 'autoModeConfig', 'remoteNetworkConfig',
   'iam', 'iamIdentityMappings', 'identityProviders', 'accessConfig', 'vpc', 'addons', 'addonsConfig', 'privateCluster',
   'nodeGroups', 'managedNodeGroups', 'fargateProfiles', 'availabilityZones', 'localZones', 'cloudWatch',
