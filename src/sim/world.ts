@@ -249,6 +249,14 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     return structuredClone(profile);
   }
 
+  /**
+   * Ends a CREATING profile's creation now, exactly as its timer would (ACTIVE, or CREATE_FAILED under the fault
+   * profile-create-failed), so a test can put that moment after something it waits for instead of racing a timer.
+   */
+  endProfileCreation(clusterName: string, name: string): void {
+    this.profileCreated(this.cluster(clusterName), this.profile(clusterName, name));
+  }
+
   describeFargateProfile(clusterName: string, name: string): FargateProfile {
     return structuredClone(this.profile(clusterName, name).profile);
   }
