@@ -44,7 +44,8 @@ beforeAll(async () => {
   await Promise.all(
     Object.entries(CONFIGS).map(async ([name, text]) => {
       writeFileSync(join(dir, `${name}.yaml`), text);
-      const run = await plainEksctl(s, env, ['create', 'cluster', '-f', join(dir, `${name}.yaml`), '--kubeconfig', join(dir, `${name}.kubeconfig`)]);
+      // eksctl's own deadline (25 simulated minutes, 7.5 real seconds here) far beyond reach of a loaded machine.
+      const run = await plainEksctl(s, env, ['create', 'cluster', '-f', join(dir, `${name}.yaml`), '--kubeconfig', join(dir, `${name}.kubeconfig`), '--timeout', '2h']);
       eksctlRuns[name] = { exitCode: run.exitCode, stdout: String(run.stdout) };
     }),
   );
@@ -162,7 +163,8 @@ describe('demo -f on every kind', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
     const file = join(dir, `demo-${name}.yaml`);
     writeFileSync(file, text);
     const io = captureIo({ cwd: dir, env: { PATH: env['PATH']!, HOME: env['HOME']! } });
-    const exitCode = await main(['demo', '-f', file, '--eksctl-version', '0.230.0', '--time-scale', '0.005', '-o', 'json', '--coredns-timeout', '2h', '--fargate-timeout', '2h', ...args], io);
+    // The demo's own time scale (0.01): the simulated eksctl's default 25-minute --timeout is 15 real seconds there.
+    const exitCode = await main(['demo', '-f', file, '--eksctl-version', '0.230.0', '-o', 'json', '--coredns-timeout', '2h', '--fargate-timeout', '2h', ...args], io);
     return { exitCode, report: JSON.parse(io.out()) as RunReport };
   }
   const phases = (r: RunReport) => r.phases.map((p) => `${p.name}: ${p.status}${p.status === 'skipped' ? ` (${p.detail})` : ''}`);
