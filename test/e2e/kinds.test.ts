@@ -22,6 +22,7 @@ const CONFIGS: Record<string, string> = {
   'k-auto': `${HEAD('k-auto')}autoModeConfig:\n  enabled: true\n`,
   'k-bare': `${HEAD('k-bare')}addonsConfig:\n  disableDefaultAddons: true\naddons:\n  - name: vpc-cni\nfargateProfiles:\n  - name: fp-dns\n    selectors:\n      - namespace: kube-system\n        labels: {k8s-app: kube-dns}\n`,
   'k-later': `${HEAD('k-later')}zonalShiftConfig:\n  enabled: true\n`,
+  'k-hybrid': `${HEAD('k-hybrid')}remoteNetworkConfig:\n  iam: {provider: SSM}\n  remoteNodeNetworks:\n    - cidrs: [10.80.0.0/24]\n`,
   'k-private': `${HEAD('k-private')}vpc:\n  clusterEndpoints:\n    publicAccess: false\n    privateAccess: true\nmanagedNodeGroups:\n  - name: ng-1\n`,
   'k-fully-private': `${HEAD('k-fully-private')}privateCluster:\n  enabled: true\nfargateProfiles:\n  - name: fp-system\n    selectors:\n      - namespace: kube-system\n`,
   // eksctl takes this profile for CoreDNS, but Auto Mode creates none: eksctl's own CoreDNS step fails (plan: an error).
@@ -110,10 +111,13 @@ describe('check and heal on every kind of cluster the simulated eksctl made', ()
     expect(healed.stderr).toContain('Heal CoreDNS: no CoreDNS Deployment, nothing to heal');
   });
 
-  it('no compute yet: check fails the gate naming the unschedulable pods', async () => {
-    const checked = await checkJson('k-later');
-    expect(checked.exitCode).toBe(1);
-    expect(checked.report.coredns?.pods.map((p) => p.state)).toEqual(['unschedulable', 'unschedulable']);
+  it('no compute yet (compute added later, or hybrid nodes to join): check fails the gate naming the unschedulable pods', async () => {
+    expect(s.world.describeCluster('k-hybrid').remoteNetworkConfig).toMatchObject({ remoteNodeNetworks: [{ cidrs: ['10.80.0.0/24'] }] });
+    for (const name of ['k-later', 'k-hybrid']) {
+      const checked = await checkJson(name);
+      expect(checked.exitCode).toBe(1);
+      expect(checked.report.coredns?.pods.map((p) => p.state)).toEqual(['unschedulable', 'unschedulable']);
+    }
   });
 
   it('a private endpoint seen from outside its VPC: check and heal say so at once (exit 6), in text and JSON', async () => {
@@ -169,8 +173,12 @@ describe('demo -f on every kind', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   }
   const phases = (r: RunReport) => r.phases.map((p) => `${p.name}: ${p.status}${p.status === 'skipped' ? ` (${p.detail})` : ''}`);
 
-  it.concurrent('Auto Mode and no compute yet: create runs, skips the CoreDNS heal with the reason, exit 0', async () => {
-    const [auto, later] = await Promise.all([demo('k-auto', CONFIGS['k-auto']!), demo('k-later', CONFIGS['k-later']!)]);
+  it.concurrent('Auto Mode, no compute yet, hybrid nodes: create runs, skips the CoreDNS heal with the reason, exit 0', async () => {
+    const [auto, later, hybrid] = await Promise.all([demo('k-auto', CONFIGS['k-auto']!), demo('k-later', CONFIGS['k-later']!), demo('k-hybrid', CONFIGS['k-hybrid']!)]);
+    expect(hybrid.exitCode, hybrid.report.error).toBe(0);
+    expect(phases(hybrid.report)).toContain(
+      'Heal CoreDNS: skipped (nothing can run CoreDNS yet: it stays Pending until hybrid nodes join; safe-eksctl check --cluster k-hybrid --region us-west-2 is the gate)',
+    );
     expect(auto.exitCode, auto.report.error).toBe(0);
     expect(phases(auto.report)).toContain('Heal CoreDNS: skipped (Auto Mode runs the cluster DNS: there is no CoreDNS to heal)');
     expect(later.exitCode, later.report.error).toBe(0);
