@@ -6,6 +6,7 @@ import { isScalar, parseAllDocuments, parse as parseYaml, type Document } from '
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { labelKeyProblem, labelValueProblem } from './labels.js';
 
 // eksctl checks names with IsInvalidNameArg (`[^a-zA-Z0-9-]` is invalid) and EKS wants an alphanumeric first
 // character and at most 100 characters; anything else fails in eksctl or at the EKS API anyway.
@@ -291,34 +292,4 @@ function isJsonOrYamlText(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-// Kubernetes label syntax (apimachinery's IsQualifiedName and IsValidLabelValue), with the two wildcards Fargate
-// selectors add: `*` and `?` stand for characters, so they may appear wherever a letter may.
-const LABEL_NAME = /^[A-Za-z0-9*?]([-A-Za-z0-9_.*?]*[A-Za-z0-9*?])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?(\.[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?)*$/;
-const LABEL_NAME_MAX = 63;
-const LABEL_PREFIX_MAX = 253;
-const NAME_RULE = 'letters, digits, "-", "_", "." (and the wildcards * and ?), starting and ending with a letter or digit';
-
-function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash === -1 ? undefined : key.slice(0, slash);
-  const name = slash === -1 ? key : key.slice(slash + 1);
-  if (prefix !== undefined) {
-    if (prefix.length === 0 || prefix.length > LABEL_PREFIX_MAX || !DNS_SUBDOMAIN.test(prefix)) {
-      return 'the prefix before "/" must be a DNS subdomain such as example.com (lowercase, at most 253 characters)';
-    }
-  }
-  if (name.length === 0) return 'the name is empty';
-  if (name.length > LABEL_NAME_MAX) return `the name is longer than ${LABEL_NAME_MAX} characters`;
-  if (!LABEL_NAME.test(name)) return `the name may contain only ${NAME_RULE}`;
-  return undefined;
-}
-
-function labelValueProblem(value: string): string | undefined {
-  if (value === '') return undefined;
-  if (value.length > LABEL_NAME_MAX) return `longer than ${LABEL_NAME_MAX} characters`;
-  if (!LABEL_NAME.test(value)) return `it may contain only ${NAME_RULE}`;
-  return undefined;
 }
