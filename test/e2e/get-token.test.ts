@@ -130,8 +130,8 @@ describe('get-token', () => {
   });
 
   describe.skipIf(!hasCommand('aws'))('the apiVersion, against the AWS CLI', () => {
-    it.each(['client.authentication.k8s.io/v1', 'not json'])('KUBERNETES_EXEC_INFO %s: the same apiVersion as aws eks get-token', async (asked) => {
-      const execInfo = asked.startsWith('client') ? JSON.stringify({ kind: 'ExecCredential', apiVersion: asked, spec: {} }) : asked;
+    it.each(['client.authentication.k8s.io/v1'])('KUBERNETES_EXEC_INFO %s: the same apiVersion as aws eks get-token', async (asked) => {
+      const execInfo = JSON.stringify({ kind: 'ExecCredential', apiVersion: asked, spec: {} });
       const both = await Promise.all(
         [['aws', 'eks'], ['node', bin]].map(([cmd, ...pre]) =>
           execa(cmd!, [...pre, 'get-token', '--cluster-name', 'demo', '--region', 'us-west-2'], { env: { ...env, PATH: process.env.PATH, KUBERNETES_EXEC_INFO: execInfo }, extendEnv: false }),
