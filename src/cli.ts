@@ -121,7 +121,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   program
     .command('get-token')
     .description('print an EKS ExecCredential, like aws eks get-token')
-    .requiredOption('--cluster-name <name>', 'cluster name')
+    .option('--cluster-name <name>', 'cluster name')
+    .option('--cluster-id <id>', 'cluster ID of a local cluster on Outposts (its tokens are signed for the ID)')
     .option('--region <region>', 'AWS region (default: $AWS_REGION, then the profile region)')
     .option('--role-arn <arn>', 'assume this role first')
     .option('-p, --profile <name>', 'AWS profile')

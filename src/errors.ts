@@ -6,6 +6,8 @@ export const ExitCode = {
   fargateProfile: 3,
   coreDns: 4,
   eksctl: 5,
+  /** The cluster's API server cannot be reached from here (a private endpoint seen from outside its VPC). */
+  unreachable: 6,
   interrupted: 130,
 } as const;
 

@@ -83,10 +83,13 @@ export interface RunReport {
   coredns: CoreDnsRecord | null;
   /** null unless `--workloads` ran; then every owner of stranded pods found (an empty list when none). */
   workloads: WorkloadRecord[] | null;
+  /**
+   * What the user should know that did not fail the run, one line each: eksctl's metrics-server left Pending, a
+   * --log-file that could not be written.
+   */
+  warnings: string[];
   /** The failure, as the one line the CLI prints. */
   error?: string;
-  /** What went wrong without failing the run (a --log-file that could not be written); absent when nothing did. */
-  warnings?: string[];
   /** Only when a create failed (or was interrupted) after eksctl started: what it may have left in AWS. */
   leftInAws?: LeftInAws;
   /**
@@ -149,16 +152,16 @@ export class RunRecorder {
       profiles: this.profiles,
       coredns: this.coredns,
       workloads: this.workloads,
+      warnings: this.warnings,
       ...(error !== undefined ? { error: messageOf(error) } : {}),
-      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
       ...(this.leftInAws ? { leftInAws: this.leftInAws } : {}),
       ...(this.simulated ? { simulated: this.simulated } : {}),
     });
   }
 }
 
-export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workloads?: WorkloadRecord[] | null }): RunReport {
-  const { exitCode, cluster, phases, profiles, coredns, workloads = null, error, warnings, leftInAws, simulated } = input;
+export function buildReport(input: Omit<RunReport, 'ok' | 'workloads' | 'warnings'> & { workloads?: WorkloadRecord[] | null; warnings?: string[] }): RunReport {
+  const { exitCode, cluster, phases, profiles, coredns, workloads = null, warnings = [], error, leftInAws, simulated } = input;
   return {
     ok: exitCode === ExitCode.ok,
     exitCode,
@@ -167,8 +170,8 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     profiles: profiles.map((p) => ({ ...p })),
     coredns: coredns ? { ...coredns } : null,
     workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
+    warnings: [...warnings],
     ...(error !== undefined ? { error } : {}),
-    ...(warnings && warnings.length > 0 ? { warnings: [...warnings] } : {}),
     ...(leftInAws ? { leftInAws: { ...leftInAws, fargateProfiles: [...leftInAws.fargateProfiles] } } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
@@ -184,7 +187,6 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   lines.push(report.ok ? `Cluster "${report.cluster}" is ready.` : `Cluster "${report.cluster}": failed (exit ${report.exitCode}).`);
   if (report.error) lines.push(`  ${report.error}`);
-  for (const warning of report.warnings ?? []) lines.push(`  warning: ${warning}`);
   if (report.phases.length > 0) {
     lines.push('Phases:');
     for (const p of report.phases) {
@@ -218,6 +220,10 @@ export function formatSummary(report: RunReport): string {
     }
   }
   if (report.leftInAws) lines.push(...leftLines(report.leftInAws));
+  if (report.warnings.length > 0) {
+    lines.push('Warnings:');
+    for (const w of report.warnings) lines.push(`  - ${w}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -40,6 +40,7 @@ describe('RunRecorder', () => {
       profiles: [{ name: 'fp', status: 'CREATE_FAILED', waitedMs: 2_500, polls: 3 }],
       coredns: null,
       workloads: null,
+      warnings: [],
       error: 'Fargate profile "fp" is CREATE_FAILED',
     });
   });
@@ -54,7 +55,7 @@ describe('formats', () => {
 
   it('the JSON report is one parseable document with the contract fields', () => {
     const parsed = JSON.parse(formatJsonReport(report)) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns', 'workloads']);
+    expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns', 'workloads', 'warnings']);
     expect(parsed['coredns']).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true });
   });
 

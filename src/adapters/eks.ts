@@ -18,6 +18,16 @@ export interface ClusterInfo {
   caData: string;
   status: string;
   version: string;
+  /** A local cluster on Outposts has an ID, and its tokens are signed for it instead of the name. */
+  id?: string;
+  /** DescribeCluster's computeConfig.enabled: EKS Auto Mode runs DNS itself and launches nodes for unclaimed pods. */
+  autoMode: boolean;
+  /** computeConfig.nodePools: Auto Mode launches nodes only with at least one. */
+  autoModeNodePools: string[];
+  /** resourcesVpcConfig: false means the API server answers only inside the cluster's VPC. */
+  endpointPublicAccess: boolean;
+  /** The sources the public endpoint admits (0.0.0.0/0 unless restricted). */
+  publicAccessCidrs: string[];
 }
 
 export interface ProfileSelector {
@@ -107,6 +117,11 @@ export function createEksApi({ region, credentials, profile, endpoint, maxAttemp
           caData: cluster?.certificateAuthority?.data ?? '',
           status: cluster?.status ?? 'UNKNOWN',
           version: cluster?.version ?? '',
+          ...(cluster?.id ? { id: cluster.id } : {}),
+          autoMode: cluster?.computeConfig?.enabled === true,
+          autoModeNodePools: cluster?.computeConfig?.nodePools ?? [],
+          endpointPublicAccess: cluster?.resourcesVpcConfig?.endpointPublicAccess ?? true,
+          publicAccessCidrs: cluster?.resourcesVpcConfig?.publicAccessCidrs ?? ['0.0.0.0/0'],
         };
       }),
     describeFargateProfile: (clusterName, fargateProfileName, signal) =>

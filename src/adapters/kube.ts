@@ -110,6 +110,8 @@ export class KubeApiError extends Error {
 
 export interface EksKubeOptions {
   clusterName: string;
+  /** DescribeCluster's `id` of a local cluster on Outposts: its tokens are signed for the ID, not the name. */
+  clusterId?: string;
   region: string;
   /** DescribeCluster's endpoint. */
   endpoint: string;
@@ -185,10 +187,10 @@ class EksTokenSource {
   }
 
   private async refresh(): Promise<string> {
-    const { credentials, clusterName, region } = this.options;
+    const { credentials, clusterName, clusterId, region } = this.options;
     const identity = typeof credentials === 'function' ? await credentials() : credentials;
     const signedAt = this.now();
-    const { token } = await createEksToken({ clusterName, region, credentials: identity, now: new Date(signedAt) });
+    const { token } = await createEksToken({ clusterName: clusterId ?? clusterName, region, credentials: identity, now: new Date(signedAt) });
     this.current = { token, expiresAt: signedAt + TOKEN_LIFETIME_MS };
     return token;
   }

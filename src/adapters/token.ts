@@ -1,6 +1,7 @@
 // The EKS bearer token: a presigned STS GetCallerIdentity URL, exactly as `aws eks get-token` and
 // aws-iam-authenticator make it (see ../shared/design/eks-facts.md, "Authentication to the cluster").
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { STSClient } from '@aws-sdk/client-sts';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -18,6 +19,10 @@ export interface EksToken {
 }
 
 export interface TokenRequest {
+  /**
+   * What the signed header x-k8s-aws-id carries: the cluster name, or for a local cluster on Outposts its cluster ID
+   * (DescribeCluster's `id`), as eksctl and `aws eks get-token --cluster-id` sign it.
+   */
   clusterName: string;
   region: string;
   credentials: AwsCredentialIdentity;
@@ -25,8 +30,17 @@ export interface TokenRequest {
   now?: Date;
 }
 
+type EndpointProvider = STSClient['config']['endpointProvider'];
+let stsEndpoints: EndpointProvider | undefined;
+
+/**
+ * The regional STS host of any partition the SDK knows (amazonaws.com, amazonaws.com.cn, c2s.ic.gov, sc2s.sgov.gov,
+ * …), from the SDK's own endpoint rules: as `aws eks get-token` signs with AWS_STS_REGIONAL_ENDPOINTS=regional.
+ */
 export function stsHostname(region: string): string {
-  return region.startsWith('cn-') ? `sts.${region}.amazonaws.com.cn` : `sts.${region}.amazonaws.com`;
+  // A client is only built for its rules engine: nothing is sent, and the environment's endpoint override is not read.
+  stsEndpoints ??= new STSClient({ region: 'us-east-1' }).config.endpointProvider;
+  return stsEndpoints({ Region: region, UseFIPS: false, UseDualStack: false, UseGlobalEndpoint: false }).url.hostname;
 }
 
 export async function createEksToken({ clusterName, region, credentials, now = new Date() }: TokenRequest): Promise<EksToken> {
@@ -48,11 +62,14 @@ export async function createEksToken({ clusterName, region, credentials, now = n
   };
 }
 
-/** The ExecCredential `aws eks get-token` prints, so a kubeconfig can use either. */
-export function execCredential(token: EksToken) {
+export const EXEC_CREDENTIAL_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1', 'client.authentication.k8s.io/v1alpha1'];
+export const DEFAULT_EXEC_CREDENTIAL_VERSION = 'client.authentication.k8s.io/v1beta1';
+
+/** The ExecCredential `aws eks get-token` prints, in the apiVersion the caller asked for, so a kubeconfig can use either. */
+export function execCredential(token: EksToken, apiVersion = DEFAULT_EXEC_CREDENTIAL_VERSION) {
   return {
     kind: 'ExecCredential',
-    apiVersion: 'client.authentication.k8s.io/v1beta1',
+    apiVersion,
     spec: {},
     status: {
       expirationTimestamp: token.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),

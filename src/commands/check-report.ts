@@ -23,6 +23,8 @@ export interface CheckReport {
   exitCode: number;
   cluster: string;
   region: string;
+  /** DescribeCluster's computeConfig.enabled: EKS Auto Mode runs the cluster DNS, so no CoreDNS is needed. Absent when the check could not read the cluster. */
+  autoMode?: boolean;
   /** null when they could not be read (see `error`); [] when the cluster has none. */
   profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[] | null;
   /** null when the check could not look (see `error`). */
@@ -38,9 +40,12 @@ export function unreadReport(cluster: string, region: string): CheckReport {
   return { ok: false, exitCode: ExitCode.unhealthy, cluster, region, profiles: null, coredns: null, problems: [] };
 }
 
-/** The check stopped at `error`: everything it read so far stays in the report, the rest is unknown. */
-export function failClosed(report: CheckReport, error: string): CheckReport {
-  return { ...report, ok: false, exitCode: ExitCode.unhealthy, problems: [...report.problems, error], error };
+/**
+ * The check stopped at `error`: everything it read so far stays in the report, the rest is unknown. Exit 1, or 6 for
+ * a private endpoint this machine cannot reach.
+ */
+export function failClosed(report: CheckReport, error: string, exitCode: number = ExitCode.unhealthy): CheckReport {
+  return { ...report, ok: false, exitCode, problems: [...report.problems, error], error };
 }
 
 export function formatCheck(report: CheckReport): string {
@@ -52,7 +57,8 @@ export function formatCheck(report: CheckReport): string {
     lines.push(`  ${p.name.padEnd(28)} ${p.status.padEnd(13)} ${selectors}`);
   }
   const c = report.coredns;
-  lines.push(!c ? 'CoreDNS: unknown (not read)' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : 'CoreDNS: no Deployment');
+  const none = report.autoMode ? 'CoreDNS: no Deployment; EKS Auto Mode runs the cluster DNS' : 'CoreDNS: no Deployment';
+  lines.push(!c ? 'CoreDNS: unknown (not read)' : c.found ? `CoreDNS: ${c.ready}/${c.desired} ready` : none);
   for (const p of c?.pods ?? []) {
     lines.push(`  ${p.name.padEnd(28)} ${p.state.padEnd(13)} ${p.phase} on ${p.scheduler}${p.node ? `, node ${p.node}` : ''}`);
     if (p.state === 'healthy') continue;

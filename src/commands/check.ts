@@ -7,6 +7,7 @@ import { createEksApi, EksApiError, type EksApi } from '../adapters/eks.js';
 import { hostOfUrl } from '../adapters/kube-deadlines.js';
 import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
+import { failFastWhenUnreachable } from '../adapters/reach.js';
 import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
@@ -77,9 +78,11 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   try {
     report = await inspect(seen, options, { ...deps, clock: deps.clock ?? systemClock }, budget, kubeconfig);
   } catch (error) {
-    // Exit 1 is a gate that could not look: it still answers, with what it read and the rest unknown.
-    if (!(error instanceof SafeEksctlError) || error.exitCode !== ExitCode.unhealthy) throw error;
-    report = failClosed(seen, error.message);
+    // Exit 1 is a gate that could not look, exit 6 one that cannot reach a private endpoint from here: either still
+    // answers, with what it read and the rest unknown.
+    const couldNot = error instanceof SafeEksctlError && (error.exitCode === ExitCode.unhealthy || error.exitCode === ExitCode.unreachable);
+    if (!couldNot) throw error;
+    report = failClosed(seen, error.message, error.exitCode);
     io.stderr.write(`safe-eksctl: ${error.message}\n`);
   } finally {
     budget.dispose();
@@ -134,10 +137,16 @@ async function inspect(
   seen.profiles = profiles.map(({ name: n, status, selectors, healthIssues }) => ({ name: n, status, selectors, healthIssues }));
   // A kubeconfig whose context reaches another cluster would pass (or fail) the gate on that cluster's pods.
   if (kubeconfig) assertReachesCluster(kubeconfig, name, cluster.endpoint);
+  seen.autoMode = cluster.autoMode;
   const deadlines = { signal: budget.signal };
-  const kube: KubeApi = kubeconfig
-    ? kubeApiFromKubeconfig(kubeconfig.kc, deadlines)
-    : createEksKubeApi({ clusterName: name, region, endpoint: cluster.endpoint, caData: cluster.caData, credentials, deadlines });
+  // A private endpoint seen from outside its VPC ends the check at once (exit 6) instead of failing every read.
+  const kube: KubeApi = failFastWhenUnreachable(
+    kubeconfig
+      ? kubeApiFromKubeconfig(kubeconfig.kc, deadlines)
+      : createEksKubeApi({ clusterName: name, ...(cluster.id ? { clusterId: cluster.id } : {}), region, endpoint: cluster.endpoint, caData: cluster.caData, credentials, deadlines }),
+    cluster,
+    region,
+  );
   const active = profiles.filter((p) => p.status === 'ACTIVE');
   const { deployment, pods } = await budget.step(`the Kubernetes API at ${hostOfUrl(kubeconfig?.server ?? cluster.endpoint)}`, async () => {
     try {
@@ -146,7 +155,8 @@ async function inspect(
       const classified = classifyCoreDnsPods(await kube.listPods(COREDNS_NAMESPACE, COREDNS_SELECTOR), {
         profiles: active,
         now: deps.clock.now(),
-        ec2NodesAvailable: nodes.some(isUsableEc2Node),
+        // Auto Mode launches a node for a pod no profile takes: that pod is waiting, not unschedulable.
+        ec2NodesAvailable: (cluster.autoMode && cluster.autoModeNodePools.length > 0) || nodes.some(isUsableEc2Node),
       });
       return { deployment: found, pods: await Promise.all(classified.map((c) => checkedPod(kube, c))) };
     } catch (error) {
@@ -159,8 +169,10 @@ async function inspect(
   for (const p of profiles) {
     if (p.status !== 'ACTIVE') problems.push(`Fargate profile ${p.name} is ${p.status}${p.healthIssues.map((i) => `; ${i.code}: ${i.message}`).join('')}`);
   }
-  if (!deployment) problems.push(`no CoreDNS Deployment (${COREDNS_NAMESPACE}/${COREDNS_DEPLOYMENT}): nothing resolves names`);
-  else {
+  if (!deployment) {
+    // Auto Mode's DNS is part of the cluster; elsewhere a missing CoreDNS (its addon removed) means no DNS at all.
+    if (!cluster.autoMode) problems.push(`no CoreDNS Deployment (${COREDNS_NAMESPACE}/${COREDNS_DEPLOYMENT}): nothing resolves names`);
+  } else {
     const live = pods.filter((p) => p.state !== 'terminating');
     for (const p of live) if (p.state !== 'healthy') problems.push(`CoreDNS pod ${p.name} is ${p.state}: ${p.reason}`);
     if (deployment.desired === 0) problems.push('CoreDNS is scaled to 0 replicas');

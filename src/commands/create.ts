@@ -7,7 +7,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { checkLogFile, createInterrupt, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import type { checkAwsAccess } from '../adapters/sts.js';
 import { pollDelays, systemClock, type Clock } from '../core/backoff.js';
-import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
+import { buildPlan, corednsSkipReason, planExitCode, type Plan } from '../core/plan.js';
 import { redactor } from '../core/redact.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
@@ -18,7 +18,7 @@ import { eksctlTask } from '../tasks/eksctl.js';
 import { lookWhatIsLeft } from '../tasks/left-in-aws.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
 import { clusterSource, EksctlRefused } from './cluster-source.js';
-import { eksctlTokens, flagValue } from './create-argv.js';
+import { eksctlTokens, flagOn, flagValue } from './create-argv.js';
 import { optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
 
 export interface CreateOptions extends PipelineOptions {
@@ -125,7 +125,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
    */
   const earlyHealFor = (signal: AbortSignal, note: (line: string) => void) => {
     const coredns = plan?.coredns;
-    if (!options.heal || !coredns || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
+    if (!options.heal || !coredns?.exists || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
     return new EarlyCoreDnsHeal({
       capturedBy: coredns.capturedBy,
       connect: (s) => connectEks(s),
@@ -143,7 +143,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           title: 'Config and plan',
           task: async (_ctx, task) => {
             version = await eksctlVersion(eksctlBinary(), { env: io.env, signal: interrupt.signal });
-            plan = buildPlan(config, version, { configFile: source.displayName });
+            plan = buildPlan(config, version, { configFile: source.displayName, withoutNodegroup: flagOn(tokens, 'without-nodegroup') === true });
             for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
             if (planExitCode(plan) !== 0 && !options.force) {
               const reasons = plan.findings.filter((f) => f.level === 'error').map((f) => f.message);
@@ -201,6 +201,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
                   clock,
                   signal,
                   delays: pollDelays({ maxIntervalMs: options.pollIntervalMs }),
+                  own: new Set((config.fargateProfiles ?? []).map((p) => p.name)),
                   ...(early ? { onActive: (profile) => early.profileActive(profile) } : {}),
                 });
               } catch (error) {
@@ -231,6 +232,9 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
           corednsTimeoutMs: options.corednsTimeoutMs,
           workloadsTimeoutMs: options.workloadsTimeoutMs,
           heal: options.heal,
+          // No CoreDNS (Auto Mode's DNS, default addons disabled) or nothing to run it yet: the plan said so, and why.
+          corednsSkip: () => (plan ? corednsSkipReason(plan) : undefined),
+          lookAtDefaultAddons: true,
           workloads: options.workloads,
           deleteStrandedPods: options.deleteStrandedPods,
           ...(kubeconfig ? { kubeconfig } : {}),

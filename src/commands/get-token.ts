@@ -4,19 +4,25 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import { hostOf, rememberHostsPlugin, requestHandlerOptions } from '../adapters/aws-http.js';
 import { resolveRegion } from '../adapters/region.js';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
-import { createEksToken, execCredential } from '../adapters/token.js';
-import { ExitCode, SafeEksctlError } from '../errors.js';
+import { createEksToken, DEFAULT_EXEC_CREDENTIAL_VERSION, EXEC_CREDENTIAL_VERSIONS, execCredential } from '../adapters/token.js';
+import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 
 export interface GetTokenOptions {
-  clusterName: string;
+  clusterName?: string;
+  /** A local cluster on Outposts: its tokens are signed for the cluster ID, as `aws eks get-token --cluster-id`. */
+  clusterId?: string;
   region?: string;
   roleArn?: string;
   profile?: string;
 }
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  const { clusterName, region: regionFlag, roleArn, profile } = options as unknown as GetTokenOptions;
+  const { clusterName, clusterId, region: regionFlag, roleArn, profile } = options as unknown as GetTokenOptions;
+  const signedFor = clusterId ?? clusterName;
+  if (!signedFor) throw new UsageError('--cluster-name NAME (or --cluster-id ID for a cluster on Outposts) is required');
+  if (clusterId && clusterName) throw new UsageError('--cluster-name and --cluster-id cannot be used together');
+  const apiVersion = requestedApiVersion(io.env['KUBERNETES_EXEC_INFO'], io);
   const region = await resolveRegion({ flag: regionFlag, profile });
   const base = fromNodeProviderChain(profile ? { profile } : {});
   const provider = roleArn
@@ -37,7 +43,25 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new SafeEksctlError(`no usable AWS credentials: ${reason}`, ExitCode.usage, { cause: error });
   }
-  const token = await createEksToken({ clusterName, region, credentials });
-  io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
+  const token = await createEksToken({ clusterName: signedFor, region, credentials });
+  io.stdout.write(`${JSON.stringify(execCredential(token, apiVersion))}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * The apiVersion kubectl's exec plugin asked for in KUBERNETES_EXEC_INFO, as `aws eks get-token` reads it: absent is
+ * v1beta1 silently; unreadable or unknown is v1beta1 with a warning on stderr (kubectl shows it), never a failure.
+ */
+export function requestedApiVersion(info: string | undefined, io: Pick<Io, 'stderr'>): string {
+  if (!info) return DEFAULT_EXEC_CREDENTIAL_VERSION;
+  let asked: unknown;
+  try {
+    asked = (JSON.parse(info) as { apiVersion?: unknown } | null)?.apiVersion;
+  } catch {
+    io.stderr.write(`safe-eksctl: KUBERNETES_EXEC_INFO is not JSON; answering in ${DEFAULT_EXEC_CREDENTIAL_VERSION}\n`);
+    return DEFAULT_EXEC_CREDENTIAL_VERSION;
+  }
+  if (typeof asked === 'string' && EXEC_CREDENTIAL_VERSIONS.includes(asked)) return asked;
+  io.stderr.write(`safe-eksctl: KUBERNETES_EXEC_INFO asks for apiVersion ${String(asked)}, which is unknown; answering in ${DEFAULT_EXEC_CREDENTIAL_VERSION}\n`);
+  return DEFAULT_EXEC_CREDENTIAL_VERSION;
 }

@@ -45,8 +45,10 @@ export function formatPlan(plan: Plan): string {
     'Steps:',
     ...plan.steps.map((step, index) => `  ${index + 1}. ${step}`),
     '',
-    `CoreDNS: ${coredns.capturedBy === null ? 'no Fargate profile captures it' : `profile "${coredns.capturedBy}"`}` +
-      `; eksctl handles it: ${coredns.eksctlHandles ? 'yes' : 'no'}; can run: ${coredns.canRun ? 'yes' : 'no'}`,
+    coredns.exists
+      ? `CoreDNS: ${coredns.capturedBy === null ? 'no Fargate profile captures it' : `profile "${coredns.capturedBy}"`}` +
+        `; eksctl handles it: ${coredns.eksctlHandles ? 'yes' : 'no'}; can run: ${coredns.canRun ? 'yes' : coredns.waitsForCompute ? 'not yet' : 'no'}`
+      : `CoreDNS: none (${plan.kind.autoMode ? 'Auto Mode runs the cluster DNS' : 'default addons disabled and coredns not listed'})`,
     '',
     `Namespaces the Fargate profiles capture: ${plan.capturedNamespaces.length === 0 ? 'none' : plan.capturedNamespaces.join(', ')}`,
     ...(plan.capturedNamespaces.length === 0

@@ -6,6 +6,7 @@ import { isScalar, parseAllDocuments, parse as parseYaml, type Document } from '
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { labelKeyProblem, labelValueProblem } from './labels.js';
 
 // eksctl checks names with IsInvalidNameArg (`[^a-zA-Z0-9-]` is invalid) and EKS wants an alphanumeric first
 // character and at most 100 characters; anything else fails in eksctl or at the EKS API anyway.
@@ -17,6 +18,14 @@ const MAX_SELECTORS = 5;
 const MAX_SELECTOR_LABELS = 5;
 /** eksctl refuses profile names with this prefix: AWS reserves it. */
 const RESERVED_PROFILE_PREFIX = 'eks-';
+// CreateFargateProfile's fargateProfileName (the EKS API model): 1–100 characters, letters, digits, "-" and "_",
+// starting with a letter or digit. eksctl does not check it, so a bad name fails only after the control plane exists.
+const PROFILE_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
+const PROFILE_NAME_MAX = 100;
+// Every region of every AWS partition is lowercase words joined by "-" ending in a number (us-west-2, us-gov-east-1,
+// cn-north-1, us-isob-east-1, eusc-de-east-1). eksctl checks the name against its own list; the syntax is what stays
+// true as regions are added.
+const REGION = /^[a-z]{2,}(-[a-z]+)+-[0-9]+$/;
 
 const typeName = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : `a ${typeof value}`;
@@ -41,6 +50,13 @@ const labelMap = z
   )
   .refine((labels) => Object.keys(labels).length <= MAX_SELECTOR_LABELS, {
     error: `has more than ${MAX_SELECTOR_LABELS} labels (Fargate allows at most ${MAX_SELECTOR_LABELS})`,
+  })
+  .superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+      const keyProblem = labelKeyProblem(key);
+      if (keyProblem) ctx.addIssue({ code: 'custom', path: [key], message: `is not a valid label key: ${keyProblem}` });
+      else if (labelValueProblem(value)) ctx.addIssue({ code: 'custom', path: [key], message: `is not a valid label value: ${labelValueProblem(value)}` });
+    }
   });
 
 const selectorSchema = z.looseObject({
@@ -49,9 +65,12 @@ const selectorSchema = z.looseObject({
 });
 
 const fargateProfileSchema = z.looseObject({
-  name: nonEmptyString().refine((name) => !name.startsWith(RESERVED_PROFILE_PREFIX), {
-    error: `must not start with "${RESERVED_PROFILE_PREFIX}" (reserved by AWS)`,
-  }),
+  name: nonEmptyString()
+    .max(PROFILE_NAME_MAX, { error: `must be at most ${PROFILE_NAME_MAX} characters (EKS refuses longer profile names)` })
+    .regex(PROFILE_NAME, { error: 'may contain only letters, digits, "-" and "_", starting with a letter or digit (EKS refuses it otherwise)' })
+    .refine((name) => !name.startsWith(RESERVED_PROFILE_PREFIX), {
+      error: `must not start with "${RESERVED_PROFILE_PREFIX}" (reserved by AWS)`,
+    }),
   selectors: listOf(selectorSchema)
     .min(1, { error: 'needs at least one selector' })
     .max(MAX_SELECTORS, { error: `has more than ${MAX_SELECTORS} selectors (Fargate allows at most ${MAX_SELECTORS})` }),
@@ -67,6 +86,12 @@ const addonSchema = z.looseObject({
 
 const nodeGroupsSchema = listOf(z.looseObject({})).nullish();
 
+/** eksctl's `*bool` fields: YAML true/false, nothing else (eksctl's JSON decoding refuses a string). */
+const flag = () => z.boolean({ error: (issue) => `must be true or false, not ${typeName(issue.input)}` }).nullish();
+/** A section safe-eksctl reads one or two fields of; eksctl judges the rest. */
+const section = <T extends z.ZodRawShape>(shape: T) =>
+  z.looseObject(shape, { error: (issue) => `must be a map, not ${typeName(issue.input)}` }).nullish();
+
 const clusterConfigSchema = z.looseObject({
   apiVersion: z.literal('eksctl.io/v1alpha5', {
     error: (issue) => (issue.input === undefined ? 'is required' : 'must be eksctl.io/v1alpha5'),
@@ -79,7 +104,7 @@ const clusterConfigSchema = z.looseObject({
       name: nonEmptyString()
         .max(CLUSTER_NAME_MAX, { error: `must be at most ${CLUSTER_NAME_MAX} characters` })
         .regex(CLUSTER_NAME, { error: 'may contain only letters, digits and "-", starting with a letter or digit' }),
-      region: nonEmptyString(),
+      region: nonEmptyString().refine((region) => region === '' || REGION.test(region), { error: 'must be an AWS region such as "us-west-2"' }),
       version: z
         .string({ error: (issue) => `must be a string such as "1.31", not ${typeName(issue.input)}` })
         .regex(KUBERNETES_VERSION, { error: 'must be a Kubernetes version such as "1.31"' })
@@ -101,6 +126,17 @@ const clusterConfigSchema = z.looseObject({
   addons: listOf(addonSchema).nullish(),
   managedNodeGroups: nodeGroupsSchema,
   nodeGroups: nodeGroupsSchema,
+  // What decides whether CoreDNS will exist, where it can run and whether the API server can be reached from here.
+  autoModeConfig: section({
+    enabled: flag(),
+    nodePools: listOf(z.string({ error: (issue) => `must be a string, not ${typeName(issue.input)}` })).nullish(),
+  }),
+  addonsConfig: section({ disableDefaultAddons: flag() }),
+  vpc: section({ clusterEndpoints: section({ publicAccess: flag(), privateAccess: flag() }) }),
+  privateCluster: section({ enabled: flag() }),
+  outpost: section({ controlPlaneOutpostARN: z.string({ error: (issue) => `must be a string, not ${typeName(issue.input)}` }).nullish() }),
+  remoteNetworkConfig: section({}),
+  karpenter: section({}),
 });
 
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
@@ -186,7 +222,8 @@ function readProblem(error: unknown): string {
 
 /** Pure: YAML text → the typed config, or a UsageError naming the file, the field and the problem. */
 export function parseClusterConfig(text: string, displayName: string): ClusterConfig {
-  const documents = readYaml(displayName, () => parseAllDocuments(text));
+  // eksctl reads YAML with go-yaml, which honours merge keys (`<<: *defaults`); YAML 1.2 alone would keep `<<` a key.
+  const documents = readYaml(displayName, () => parseAllDocuments(text, { merge: true }));
   const syntaxError = documents.flatMap((document) => document.errors)[0];
   if (syntaxError) throw notYaml(displayName, syntaxError);
   // A lone `---` after the config is an empty document, not a second config.

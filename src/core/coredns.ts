@@ -1,5 +1,6 @@
 // What will happen to CoreDNS for a given config and eksctl (../shared/design/eks-facts.md, "What eksctl does about
 // it" and "CoreDNS details"). Pure: the plan and the create pipeline both start from this.
+import { clusterKind, type ClusterKind } from './cluster-kind.js';
 import type { ClusterConfig } from './config.js';
 import { matchingProfile, type PodIdentity, type SelectorLike } from './selectors.js';
 import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast } from './version.js';
@@ -21,12 +22,21 @@ export interface CoreDnsAnalysis {
   capturedBy: string | null;
   /** eksctl's own CoreDNS step will run (it recognises one of the selectors). */
   eksctlHandles: boolean;
-  /** Some profile captures CoreDNS or EC2 nodes will exist: CoreDNS can run at all. */
+  /** eksctl creates the coredns addon: without it the new cluster has no CoreDNS at all (Auto Mode runs DNS itself). */
+  exists: boolean;
+  /** CoreDNS exists and something will run it: a profile that captures it, a nodegroup, or Auto Mode's nodes. */
   canRun: boolean;
+  /**
+   * CoreDNS exists but nothing the config creates can run it, and no Fargate profile was meant to: compute comes
+   * later (a nodegroup, a kube-system profile, hybrid nodes). It stays Pending until then.
+   */
+  waitsForCompute: boolean;
   /** The CoreDNS manifest of this Kubernetes version carries `compute-type: ec2`, which Fargate skips. */
   ec2Annotation: boolean;
-  /** The config creates EC2 nodes (managedNodeGroups or nodeGroups). */
+  /** The config creates EC2 nodes (managedNodeGroups or nodeGroups, unless --without-nodegroup). */
   ec2Nodes: boolean;
+  /** Auto Mode launches nodes for pods no Fargate profile captures. */
+  autoModeNodes: boolean;
   /** The Kubernetes version the analysis assumed ("1.31"; eksctl's default when the config names none). */
   kubernetesVersion: string;
 }
@@ -53,20 +63,31 @@ export function hasEc2Annotation(kubernetesVersion: string): boolean {
   return major === 1 && minor !== undefined && minor <= LAST_VERSION_WITH_EC2_ANNOTATION;
 }
 
-export function analyzeCoreDns(config: ClusterConfig, eksctlVersion: string | undefined): CoreDnsAnalysis {
+export function analyzeCoreDns(
+  config: ClusterConfig,
+  eksctlVersion: string | undefined,
+  kind: ClusterKind = clusterKind(config),
+): CoreDnsAnalysis {
   const profiles = config.fargateProfiles ?? [];
   const capturedBy = matchingProfile(profiles, COREDNS_POD)?.name ?? null;
   const eksctlHandles = profiles.some((profile) =>
     profile.selectors.some((selector) => eksctlSelectsCoreDns(selector, eksctlVersion)),
   );
-  const ec2Nodes = (config.managedNodeGroups?.length ?? 0) > 0 || (config.nodeGroups?.length ?? 0) > 0;
+  const ec2Nodes = kind.nodegroups > 0;
   const kubernetesVersion = effectiveKubernetesVersion(config.metadata.version);
+  const exists = kind.coreDnsAddon;
+  const canRun = exists && (capturedBy !== null || ec2Nodes || kind.autoModeNodes);
   return {
     capturedBy,
     eksctlHandles,
-    canRun: capturedBy !== null || ec2Nodes,
+    exists,
+    canRun,
+    // Fargate profiles none of which takes CoreDNS look like a mistake, not a start without compute: unless nodes are
+    // to come from outside AWS, the plan keeps calling that one fatal.
+    waitsForCompute: exists && !canRun && (profiles.length === 0 || kind.hybridNodes || kind.autoMode),
     ec2Annotation: hasEc2Annotation(kubernetesVersion),
     ec2Nodes,
+    autoModeNodes: kind.autoModeNodes,
     kubernetesVersion,
   };
 }

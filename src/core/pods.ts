@@ -142,3 +142,28 @@ export function countStates(classified: readonly ClassifiedPod[]): Record<PodSta
   for (const c of classified) counts[c.state]++;
   return counts;
 }
+
+/**
+ * A warning for an addon whose pods stay Pending (eksctl's metrics-server on a Fargate-only cluster), with why, or
+ * undefined when none is. Pods on their way (starting) are not stranded.
+ */
+export function pendingPodsWarning(addon: string, classified: readonly ClassifiedPod[]): string | undefined {
+  const never = classified.filter((c) => c.state === 'unschedulable');
+  const stuck = classified.filter((c) => c.state === 'stuck');
+  const pods = (n: number) => (n === 1 ? '1 pod' : `${n} pods`);
+  if (never.length > 0) {
+    const { namespace, labels } = never[0]!.pod;
+    const shown = Object.entries(labels).filter(([k]) => k !== 'pod-template-hash').map(([k, v]) => `${k}=${v}`).join(',');
+    return (
+      `${addon}: ${pods(never.length)} Pending: no ACTIVE Fargate profile matches them (namespace ${namespace}, labels ${shown || 'none'}) ` +
+      `and there is no EC2 node; a ${namespace} selector without labels would take them`
+    );
+  }
+  if (stuck.length > 0) {
+    return (
+      `${addon}: ${pods(stuck.length)} Pending on default-scheduler although Fargate profile "${stuck[0]!.profile}" matches them ` +
+      '(admitted before it was ACTIVE); --workloads restarts them'
+    );
+  }
+  return undefined;
+}

@@ -21,5 +21,6 @@ export function faultSpecs(faults: Faults): string[] {
   seconds('fargate-start', faults.fargateStartSeconds);
   if (faults.rolloutStuck) specs.push('rollout-stuck');
   seconds('token-ttl', faults.tokenTtlSeconds);
+  if (faults.outsideVpc) specs.push('outside-vpc');
   return specs;
 }

@@ -28,6 +28,8 @@ export interface Faults {
   rolloutStuck: boolean;
   /** Tokens older than this many simulated seconds get 401. */
   tokenTtlSeconds: number | undefined;
+  /** This machine is outside every cluster's VPC: a private-only API server drops its connections unanswered. */
+  outsideVpc: boolean;
 }
 
 export function noFaults(): Faults {
@@ -43,6 +45,7 @@ export function noFaults(): Faults {
     fargateStartSeconds: undefined,
     rolloutStuck: false,
     tokenTtlSeconds: undefined,
+    outsideVpc: false,
   };
 }
 
@@ -58,6 +61,7 @@ export const FAULT_NAMES = [
   'fargate-start',
   'rollout-stuck',
   'token-ttl',
+  'outside-vpc',
 ] as const;
 
 /** Parses every `--fault` spec; an unknown name or a bad value is a usage error (exit 2). */
@@ -125,6 +129,10 @@ function applyFault(faults: Faults, spec: string): void {
       return;
     case 'token-ttl':
       faults.tokenTtlSeconds = seconds();
+      return;
+    case 'outside-vpc':
+      if (value !== undefined) throw bad('takes no value');
+      faults.outsideVpc = true;
       return;
     default:
       throw new UsageError(`--fault ${spec}: unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);

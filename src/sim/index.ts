@@ -86,8 +86,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clock,
       faults,
       randomSeed: options.randomSeed,
-      lookupCluster: (name) => world?.kubeCluster(name),
-      clusterNames: () => world?.listClusters() ?? [],
+      // Tokens name a cluster by its ID on Outposts, by its name elsewhere.
+      lookupCluster: (id) => world?.kubeClusterForToken(id),
+      clusterNames: () => world?.tokenIds() ?? [],
+      refusesConnection: (id) => world?.refusesConnection(id) ?? false,
     });
     closers.push(() => kube.close());
     world = new World<KubeCluster>({

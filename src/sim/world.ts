@@ -6,7 +6,7 @@
 // - only one Fargate profile per cluster may be CREATING or DELETING at a time (ResourceInUseException);
 // - a profile turns ACTIVE after `fargateProfileSeconds`, and the webhook sees it only `webhookDelaySeconds` later;
 // - `profile-create-failed=NAME` ends that profile in CREATE_FAILED with a health issue.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   Addon,
   Cluster,
@@ -16,6 +16,8 @@ import type {
   CreateNodegroupRequest,
   FargateProfile,
   Nodegroup,
+  Update,
+  UpdateClusterConfigRequest,
 } from '@aws-sdk/client-eks';
 import type { SimClock } from './clock.js';
 import { SIM_ACCOUNT_ID, SIM_REGION } from './credentials.js';
@@ -23,6 +25,8 @@ import { inUse, invalidParameter, invalidRequest, notFound } from './eks/errors.
 import type { Faults } from './faults.js';
 import type { FargateProfileView, KubeClusterOptions } from './kube/cluster.js';
 import { addonVersion, wantsFargateCoreDns } from './world/addons.js';
+import { clusterFromRequest, tokenIdOf } from './world/clusters.js';
+import { startEndpointUpdate } from './world/updates.js';
 import { resolveTimings, type SimTimings } from './world/timings.js';
 
 export { DEFAULT_TIMINGS, type SimTimings } from './world/timings.js';
@@ -33,7 +37,10 @@ export type { FargateProfileView };
 
 /** The part of a KubeCluster the world drives. */
 export interface KubeClusterHandle {
+  /** The CoreDNS EKS installs itself (bootstrapSelfManagedAddons) or through the coredns addon. */
   installCoreDns(): void;
+  /** The workload of another managed addon (metrics-server); addons without pods of interest are ignored. */
+  installAddon?(name: string): void;
   reconcile(): void;
   /** The managed addon's `computeType: Fargate`: CoreDNS's template loses its `compute-type` annotation. */
   setCoreDnsComputeTypeFargate?(): void;
@@ -65,6 +72,12 @@ interface ClusterState<K extends KubeClusterHandle = KubeClusterHandle> {
   profiles: Map<string, ProfileState>;
   nodegroups: Map<string, Nodegroup>;
   addons: Map<string, AddonState>;
+  updates: Map<string, Update>;
+  /** EKS installs its own CoreDNS when the control plane is up (CreateCluster's bootstrapSelfManagedAddons). */
+  selfManagedAddons: boolean;
+  /** Auto Mode: its nodes are up `autoModeNodeSeconds` after the control plane. */
+  autoMode: boolean;
+  autoModeNodesReady: boolean;
 }
 
 interface ProfileState {
@@ -106,6 +119,26 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     return this.clusters.get(name)?.kube;
   }
 
+  /** What tokens name each cluster by (x-k8s-aws-id): the cluster ID on Outposts, the name elsewhere. */
+  tokenIds(): string[] {
+    return [...this.clusters.values()].map((state) => tokenIdOf(state.cluster));
+  }
+
+  /** The KubeCluster a token's x-k8s-aws-id names. */
+  kubeClusterForToken(id: string): K | undefined {
+    return [...this.clusters.values()].find((state) => tokenIdOf(state.cluster) === id)?.kube;
+  }
+
+  /**
+   * Fault outside-vpc: this machine is outside every cluster's VPC, so the API server of a cluster whose endpoint is
+   * private only takes no connection from it.
+   */
+  refusesConnection(tokenId: string): boolean {
+    if (!this.faults.outsideVpc) return false;
+    const state = [...this.clusters.values()].find((s) => tokenIdOf(s.cluster) === tokenId);
+    return state?.cluster.resourcesVpcConfig?.endpointPublicAccess === false;
+  }
+
   /** Stops every lifecycle timer, the clusters' too; the world keeps its state but nothing moves any more. */
   close(): void {
     this.closed = true;
@@ -121,35 +154,8 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     if (this.clusters.has(name)) throw inUse(`Cluster already exists with name: ${name}`, { clusterName: name });
     const version = request.version ?? DEFAULT_KUBERNETES_VERSION;
     if (!SUPPORTED_VERSION.test(version)) throw invalidParameter(`unsupported Kubernetes version ${version}`, { clusterName: name });
-    const now = this.clock.date();
-    const vpc = request.resourcesVpcConfig ?? {};
-    const cluster: Cluster = {
-      name,
-      arn: this.arn(`cluster/${name}`),
-      createdAt: now,
-      version,
-      roleArn: request.roleArn,
-      resourcesVpcConfig: {
-        subnetIds: vpc.subnetIds ?? [],
-        securityGroupIds: vpc.securityGroupIds ?? [],
-        clusterSecurityGroupId: `sg-${hex(17)}`,
-        vpcId: `vpc-${hex(17)}`,
-        endpointPublicAccess: vpc.endpointPublicAccess ?? true,
-        endpointPrivateAccess: vpc.endpointPrivateAccess ?? false,
-        publicAccessCidrs: vpc.publicAccessCidrs ?? ['0.0.0.0/0'],
-      },
-      kubernetesNetworkConfig: {
-        serviceIpv4Cidr: request.kubernetesNetworkConfig?.serviceIpv4Cidr ?? '10.100.0.0/16',
-        ipFamily: request.kubernetesNetworkConfig?.ipFamily ?? 'ipv4',
-      },
-      logging: request.logging ?? { clusterLogging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }] },
-      identity: { oidc: { issuer: `https://oidc.eks.${this.region}.amazonaws.com/id/${hex(32).toUpperCase()}` } },
-      status: 'CREATING',
-      platformVersion: 'eks.1',
-      tags: request.tags ?? {},
-      health: { issues: [] },
-      accessConfig: { authenticationMode: request.accessConfig?.authenticationMode ?? 'API_AND_CONFIG_MAP' },
-    };
+    const shape = clusterFromRequest({ ...request, version }, { arn: this.arn(`cluster/${name}`), region: this.region, now: this.clock.date() });
+    const { cluster } = shape;
     const state: ClusterState<K> = {
       cluster,
       kube: this.options.createKubeCluster({
@@ -161,10 +167,15 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
         admissionProfiles: () => this.admissionProfiles(name),
         ec2NodesAvailable: () => this.ec2NodesAvailable(name),
         timings: { fargatePodStartSeconds: this.timings.fargatePodStartSeconds, ec2PodStartSeconds: this.timings.ec2PodStartSeconds },
+        ...(shape.autoMode ? { autoMode: true } : {}),
       }),
       profiles: new Map(),
       nodegroups: new Map(),
       addons: new Map(),
+      updates: new Map(),
+      selfManagedAddons: shape.selfManagedAddons,
+      autoMode: shape.autoMode,
+      autoModeNodesReady: false,
     };
     this.clusters.set(name, state);
     this.after(this.timings.controlPlaneSeconds, () => this.controlPlaneReady(state));
@@ -177,6 +188,24 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
 
   listClusters(): string[] {
     return [...this.clusters.keys()];
+  }
+
+  /**
+   * UpdateClusterConfig for endpoint access (what eksctl calls to turn a privateCluster's public endpoint off): the
+   * cluster is UPDATING for `clusterUpdateSeconds`, then has the new access. DescribeUpdate follows it.
+   */
+  updateClusterConfig(request: UpdateClusterConfigRequest): Update {
+    const state = this.activeCluster(request.name!);
+    return startEndpointUpdate(state.cluster, state.updates, request, {
+      now: this.clock.date(),
+      after: (apply) => this.after(this.timings.clusterUpdateSeconds, apply),
+    });
+  }
+
+  describeUpdate(clusterName: string, id: string): Update {
+    const update = this.cluster(clusterName).updates.get(id);
+    if (!update) throw notFound(`No update found for ID: ${id}`, { clusterName });
+    return structuredClone(update);
   }
 
   /** DELETING, then gone with everything in it (EKS would insist on deleting nodegroups first; eksctl does that). */
@@ -218,6 +247,14 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     state.profiles.set(name, profileState);
     this.after(this.timings.fargateProfileSeconds, () => this.profileCreated(state, profileState));
     return structuredClone(profile);
+  }
+
+  /**
+   * Ends a CREATING profile's creation now, exactly as its timer would (ACTIVE, or CREATE_FAILED under the fault
+   * profile-create-failed), so a test can put that moment after something it waits for instead of racing a timer.
+   */
+  endProfileCreation(clusterName: string, name: string): void {
+    this.profileCreated(this.cluster(clusterName), this.profile(clusterName, name));
   }
 
   describeFargateProfile(clusterName: string, name: string): FargateProfile {
@@ -304,6 +341,8 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     const version = addonVersion(name, request.addonVersion, state.cluster.version!);
     if (version === undefined) throw invalidParameter(`Addon ${name} specified is not supported`, { clusterName, addonName: name });
     const fargateCoreDns = wantsFargateCoreDns(name, request.configurationValues, clusterName);
+    // The addon's workload appears at once on a running cluster; created earlier, when the control plane is up.
+    if (state.cluster.status === 'ACTIVE') this.installAddonWorkload(state, name);
     const now = this.clock.date();
     const addon: Addon = {
       addonName: name,
@@ -362,10 +401,11 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     return profileState?.seenByWebhook ? profileState.seenByWebhookAt : undefined;
   }
 
+  /** An ACTIVE nodegroup, or Auto Mode's nodes: default-scheduler pods have somewhere to run. */
   ec2NodesAvailable(clusterName: string): boolean {
     const state = this.clusters.get(clusterName);
     if (!state) return false;
-    return [...state.nodegroups.values()].some((n) => n.status === 'ACTIVE');
+    return state.autoModeNodesReady || [...state.nodegroups.values()].some((n) => n.status === 'ACTIVE');
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -375,7 +415,15 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     state.cluster.status = 'ACTIVE';
     state.cluster.endpoint = this.options.kubeEndpoint;
     state.cluster.certificateAuthority = { data: Buffer.from(this.options.caPem, 'utf8').toString('base64') };
-    state.kube.installCoreDns();
+    // Without self-managed addons (eksctl's choice) only the addons created so far bring their workloads.
+    if (state.selfManagedAddons || state.addons.has('coredns')) state.kube.installCoreDns();
+    for (const name of state.addons.keys()) if (name !== 'coredns') this.installAddonWorkload(state, name);
+    if (state.autoMode) {
+      this.after(this.timings.autoModeNodeSeconds, () => {
+        state.autoModeNodesReady = true;
+        this.notify(state);
+      });
+    }
     const coreDns = state.addons.get('coredns');
     if (coreDns && wantsFargateCoreDns('coredns', coreDns.addon.configurationValues, state.cluster.name!)) {
       this.removeCoreDnsComputeType(state);
@@ -387,6 +435,11 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     if (!addonState.installed || state.cluster.status !== 'ACTIVE' || addonState.addon.status !== 'CREATING') return;
     addonState.addon.status = 'ACTIVE';
     addonState.addon.modifiedAt = this.clock.date();
+  }
+
+  private installAddonWorkload(state: ClusterState, name: string): void {
+    if (name === 'coredns') state.kube.installCoreDns();
+    else state.kube.installAddon?.(name);
   }
 
   private removeCoreDnsComputeType(state: ClusterState): void {
@@ -483,8 +536,4 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
     }, seconds * 1000);
     this.timers.add(timer);
   }
-}
-
-function hex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
 }

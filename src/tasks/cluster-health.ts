@@ -2,13 +2,15 @@
 // against the profiles that turned ACTIVE, then (with --workloads) every other owner those profiles stranded.
 import type { ListrTask } from 'listr2';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { EksApi } from '../adapters/eks.js';
+import type { ClusterInfo, EksApi } from '../adapters/eks.js';
 import { createEksKubeApi, kubeApiFromKubeconfig, type ClusterKubeApi } from '../adapters/kube.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
+import { failFastWhenUnreachable } from '../adapters/reach.js';
 import type { Clock } from '../core/backoff.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
+import { defaultAddonsTask } from './default-addons.js';
 import { HEAL_COREDNS_TITLE, healCoreDnsTask, type HealState } from './heal-coredns.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
 import { retrying, WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
@@ -30,6 +32,10 @@ export interface ClusterHealthOptions {
   workloadsTimeoutMs: number;
   /** `--no-heal` gives false. */
   heal: boolean;
+  /** Why the CoreDNS heal is skipped although healing is on (read when the phase starts), or undefined. */
+  corednsSkip?: () => string | undefined;
+  /** After CoreDNS, look at the pods of eksctl's other default addons (metrics-server) and warn about stranded ones. */
+  lookAtDefaultAddons?: boolean;
   /** `--workloads`: restart the other owners of pods the profiles stranded (off when absent). */
   workloads?: boolean;
   /** `--delete-stranded-pods`: with workloads, delete stranded bare pods and orphan ReplicaSet pods. */
@@ -50,19 +56,31 @@ export interface ClusterHealthOptions {
 }
 
 /** Connects once through DescribeCluster's endpoint and CA; a failed attempt (or an aborted one) is tried afresh. */
-export type EksKubeConnector = (signal?: AbortSignal) => Promise<ClusterKubeApi>;
+export interface EksKubeConnector {
+  (signal?: AbortSignal): Promise<ClusterKubeApi>;
+  /** The cluster as DescribeCluster described it to the connection made (Auto Mode, endpoint access), once made. */
+  readonly cluster: ClusterInfo | undefined;
+}
 
 export function eksKubeConnector(
   options: Pick<ClusterHealthOptions, 'eks' | 'clusterName' | 'region' | 'credentials' | 'clock' | 'signal'>,
 ): EksKubeConnector {
   let kube: Promise<ClusterKubeApi> | undefined;
-  return (signal = options.signal) => {
-    kube ??= connectEks(options, signal).catch((error: unknown) => {
-      kube = undefined;
-      throw error;
-    });
+  let cluster: ClusterInfo | undefined;
+  const connect = (signal = options.signal) => {
+    kube ??= connectEks(options, signal).then(
+      (connected) => {
+        cluster = connected.cluster;
+        return connected.kube;
+      },
+      (error: unknown) => {
+        kube = undefined;
+        throw error;
+      },
+    );
     return kube;
   };
+  return Object.defineProperty(connect, 'cluster', { get: () => cluster }) as EksKubeConnector;
 }
 
 export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: ClusterHealthOptions): ListrTask<Ctx>[] {
@@ -70,6 +88,9 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
   const active: FargateProfileView[] = [];
   let kube: Promise<ClusterKubeApi> | undefined;
   const viaEks = options.connectEks ?? eksKubeConnector(options);
+  let described: ClusterInfo | undefined;
+  const cluster = () => described ?? viaEks.cluster;
+  const connect = () => (kube ??= connectKube(options, viaEks, (info) => (described = info)));
   return [
     phase(
       timeline,
@@ -88,7 +109,8 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
     ),
     phase(timeline, HEAL_COREDNS_TITLE, {
       ...healCoreDnsTask<Ctx>({
-        connect: () => (kube ??= connectKube(options, viaEks)),
+        connect,
+        cluster,
         profiles: () => active,
         clock,
         signal,
@@ -96,13 +118,16 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
         ...(options.healState ? { state: options.healState } : {}),
         onResult: (record) => (recorder.coredns = record),
       }),
-      skip: () => (options.heal ? false : '--no-heal: CoreDNS was left as it is'),
+      skip: () => (options.heal ? (options.corednsSkip?.() ?? false) : '--no-heal: CoreDNS was left as it is'),
     }),
+    ...(options.lookAtDefaultAddons
+      ? [defaultAddonsTask<Ctx>({ connect, cluster, profiles: () => active, clock, onWarning: (line) => recorder.warnings.push(line) })]
+      : []),
     ...(options.workloads
       ? [
           phase(timeline, HEAL_WORKLOADS_TITLE, {
             ...healWorkloadsTask<Ctx>({
-              connect: () => (kube ??= connectKube(options, viaEks)),
+              connect,
               profiles: () => active,
               deleteStrandedPods: options.deleteStrandedPods === true,
               clock,
@@ -117,9 +142,10 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
   ];
 }
 
-async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector): Promise<ClusterKubeApi> {
+async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector, described: (cluster: ClusterInfo) => void): Promise<ClusterKubeApi> {
   if (!options.openedKubeconfig && !options.kubeconfig && !options.context) return viaEks();
   const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
+  described(cluster);
   try {
     // After `eksctl create cluster` the file is new: a context it lacks is named here, not as "No active cluster!".
     const opened =
@@ -131,7 +157,7 @@ async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnect
       );
     // Never heal another cluster than the one named: the context must reach DescribeCluster's endpoint.
     assertReachesCluster(opened, options.clusterName, cluster.endpoint);
-    return kubeApiFromKubeconfig(opened.kc);
+    return failFastWhenUnreachable(kubeApiFromKubeconfig(opened.kc), cluster, options.region);
   } catch (error) {
     // Exit 2 promises nothing was started; by now something was (eksctl, the waits), so this is a failed operation.
     if (error instanceof UsageError) throw new SafeEksctlError(error.message, ExitCode.unhealthy, { cause: error });
@@ -142,14 +168,16 @@ async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnect
 async function connectEks(
   options: Pick<ClusterHealthOptions, 'eks' | 'clusterName' | 'region' | 'credentials' | 'clock'>,
   signal: AbortSignal,
-): Promise<ClusterKubeApi> {
+): Promise<{ kube: ClusterKubeApi; cluster: ClusterInfo }> {
   // Like the profile list, one DescribeCluster must not fail the heal on a single 429 or 5xx.
   const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, signal), options.clock, signal);
-  return createEksKubeApi({
+  const kube = createEksKubeApi({
     clusterName: options.clusterName,
+    ...(cluster.id ? { clusterId: cluster.id } : {}),
     region: options.region,
     endpoint: cluster.endpoint,
     caData: cluster.caData,
     credentials: options.credentials,
   });
+  return { kube: failFastWhenUnreachable(kube, cluster, options.region), cluster };
 }

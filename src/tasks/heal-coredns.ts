@@ -8,6 +8,7 @@ import {
   type ClassifiedPod,
   type FargateProfileView,
 } from '../core/pods.js';
+import type { ClusterInfo } from '../adapters/eks.js';
 import { KubeApiError, type DeploymentInfo, type KubeApi, type NodeInfo } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration, plural, restartCount, type CoreDnsRecord } from '../report.js';
@@ -49,6 +50,8 @@ export interface HealOptions {
   namespace?: string;
   deployment?: string;
   labelSelector?: string;
+  /** EKS Auto Mode launches a node for a pod no profile captures: such a pod is waiting, not unschedulable. */
+  nodesOnDemand?: boolean;
   onProgress?: (progress: HealProgress) => void;
 }
 
@@ -107,6 +110,7 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
     namespace = COREDNS_NAMESPACE,
     deployment: deploymentName = COREDNS_DEPLOYMENT,
     labelSelector = COREDNS_SELECTOR,
+    nodesOnDemand = false,
     onProgress,
   } = options;
   const start = clock.now();
@@ -133,7 +137,7 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
       classified = classifyCoreDnsPods(pods, {
         profiles,
         now: clock.now(),
-        ec2NodesAvailable: (nodes ?? []).some(isUsableEc2Node),
+        ec2NodesAvailable: nodesOnDemand || (nodes ?? []).some(isUsableEc2Node),
         ...(fargateStartMs !== undefined ? { fargateStartMs } : {}),
       });
       lastTransient = undefined;
@@ -227,9 +231,11 @@ async function timeoutMessage(
   return parts.join('\n  ');
 }
 
-export interface HealTaskOptions extends Omit<HealOptions, 'profiles' | 'onProgress'> {
+export interface HealTaskOptions extends Omit<HealOptions, 'profiles' | 'onProgress' | 'nodesOnDemand'> {
   /** Connects to Kubernetes when the phase starts (DescribeCluster + token, or the kubeconfig). */
   connect: () => Promise<KubeApi>;
+  /** DescribeCluster as the connection saw it: Auto Mode runs DNS itself and launches nodes on demand. */
+  cluster?: () => ClusterInfo | undefined;
   /** ACTIVE profiles, read when the phase starts (the wait phase fills them in). */
   profiles: () => readonly FargateProfileView[];
   /** Receives the record when the heal ends, healed or not. */
@@ -238,21 +244,23 @@ export interface HealTaskOptions extends Omit<HealOptions, 'profiles' | 'onProgr
 
 export const HEAL_COREDNS_TITLE = 'Heal CoreDNS';
 
-export function healCoreDnsTask<Ctx>({ connect, profiles, onResult, ...options }: HealTaskOptions): ListrTask<Ctx> {
+export function healCoreDnsTask<Ctx>({ connect, cluster, profiles, onResult, ...options }: HealTaskOptions): ListrTask<Ctx> {
   return {
     title: HEAL_COREDNS_TITLE,
     task: async (_ctx, task) => {
       const kube = await connect();
+      const autoMode = cluster?.()?.autoMode === true;
       try {
         const result = await healCoreDns(kube, {
           ...options,
+          nodesOnDemand: autoMode && (cluster?.()?.autoModeNodePools.length ?? 0) > 0,
           profiles: profiles(),
           onProgress: (p) => (task.title = `${HEAL_COREDNS_TITLE}: ${readyCount(p)} ready, ${p.activity}`),
         });
         const { found: _found, pods: _pods, ...record } = result;
         onResult?.(record);
         task.title = !result.found
-          ? `${HEAL_COREDNS_TITLE}: no CoreDNS Deployment, nothing to heal`
+          ? `${HEAL_COREDNS_TITLE}: ${autoMode ? 'no CoreDNS Deployment: EKS Auto Mode runs the cluster DNS' : 'no CoreDNS Deployment'}, nothing to heal`
           : `${HEAL_COREDNS_TITLE}: ${result.ready}/${result.desired} ready, ${result.restarts === 0 ? 'nothing restarted' : `restarted ${restartCount(result)}`}`;
       } catch (error) {
         if (error instanceof CoreDnsHealError) onResult?.(error.coredns);

@@ -15,6 +15,8 @@ export interface ProfileWatchOptions {
   delays?: Iterator<number>;
   /** Each profile once, on the look that first sees it ACTIVE, with its selectors (the early CoreDNS heal starts here). */
   onActive?: (profile: FargateProfileView) => void;
+  /** The run's own profiles: only their failure stops eksctl (default: every profile of the cluster). */
+  own?: ReadonlySet<string>;
 }
 
 /**
@@ -25,10 +27,11 @@ export interface ProfileWatchOptions {
 export async function watchForFailedProfiles(
   eks: EksApi,
   clusterName: string,
-  { clock, signal, delays = pollDelays(), onActive }: ProfileWatchOptions,
+  { clock, signal, delays = pollDelays(), onActive, own }: ProfileWatchOptions,
 ): Promise<never> {
   const firstSeen = new Map<string, number>();
-  const active = new Set<string>();
+  // Profiles no longer looked at: ACTIVE ones, and failed ones that are not the run's.
+  const done = new Set<string>();
   const polls = new Map<string, number>();
   for (;;) {
     await clock.sleep(delays.next().value, signal);
@@ -39,7 +42,7 @@ export async function watchForFailedProfiles(
       if (error instanceof EksApiError) continue;
       throw error;
     }
-    for (const name of names.filter((n) => !active.has(n))) {
+    for (const name of names.filter((n) => !done.has(n))) {
       polls.set(name, (polls.get(name) ?? 0) + 1);
       if (!firstSeen.has(name)) firstSeen.set(name, clock.now());
       let profile: FargateProfileState;
@@ -52,10 +55,12 @@ export async function watchForFailedProfiles(
       const { status } = profile;
       const issues = describeIssues(profile.healthIssues);
       if (status === 'ACTIVE') {
-        active.add(name);
+        done.add(name);
         onActive?.({ name, selectors: profile.selectors });
       }
-      if (FAILED_STATES.has(status)) {
+      // Another profile's failure is none of this run's: looked at no more.
+      if (FAILED_STATES.has(status) && own !== undefined && !own.has(name)) done.add(name);
+      else if (FAILED_STATES.has(status)) {
         throw new ProfileWaitError(`Fargate profile "${name}" is ${status}${issues}`, {
           name,
           status,

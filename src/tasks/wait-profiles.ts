@@ -21,7 +21,16 @@ export interface ProfileProgress {
   polls: number;
 }
 
+/**
+ * Which failures of a profile fail the run. The run's own profiles (the config's, or --name's) fail it on any; another
+ * profile of the cluster is only listed with its state; for heal, which names no profile, every profile is its own
+ * except one already failed or being deleted at the first look, which it cannot be waiting for.
+ */
+export type Tolerance = 'nothing' | 'failed-at-first-look' | 'anything';
+
 export interface ProfileWaitOptions {
+  /** Default 'nothing': every failure throws. */
+  tolerate?: Tolerance;
   clock?: Clock;
   signal?: AbortSignal;
   /** Give up this long after the wait starts (`--fargate-timeout`). */
@@ -36,6 +45,8 @@ export interface ProfileWaitOptions {
 export interface ProfileWaitResult extends ProfileRecord {
   selectors: FargateProfileState['selectors'];
   healthIssues: ProfileHealthIssue[];
+  /** Not ACTIVE, and not this run's to fail on: listed with its state and why it was not waited for to the end. */
+  listed?: string;
 }
 
 /** Polls one profile until ACTIVE. Throws SafeEksctlError (exit 3) on a failed state, AccessDenied or the deadline. */
@@ -44,6 +55,7 @@ export async function waitForProfile(
   clusterName: string,
   profileName: string,
   {
+    tolerate = 'nothing',
     clock = systemClock,
     signal,
     timeoutMs = DEFAULT_FARGATE_TIMEOUT_MS,
@@ -56,38 +68,52 @@ export async function waitForProfile(
   const deadline = start + timeoutMs;
   let polls = 0;
   let status = 'UNKNOWN';
+  let last: Pick<FargateProfileState, 'selectors' | 'healthIssues'> = { selectors: [], healthIssues: [] };
   let notFoundSince: number | undefined;
-  const fail = (message: string, cause?: unknown) =>
+  const error = (message: string, cause?: unknown) =>
     new ProfileWaitError(`Fargate profile "${profileName}" ${message}`, { name: profileName, status, waitedMs: clock.now() - start, polls }, cause);
+  // Another profile's trouble is reported, not thrown: the result says what was seen of it.
+  const fail = (message: string, cause?: unknown) => {
+    const failedAtFirstLook = tolerate === 'failed-at-first-look' && polls === 1 && FAILED_STATES.has(status);
+    if (tolerate !== 'anything' && !failedAtFirstLook) return error(message, cause);
+    return { name: profileName, status, waitedMs: clock.now() - start, polls, ...last, listed: message } satisfies ProfileWaitResult;
+  };
+  const failure = (message: string, cause?: unknown): ProfileWaitResult => {
+    const outcome = fail(message, cause);
+    if (outcome instanceof ProfileWaitError) throw outcome;
+    return outcome;
+  };
 
   for (;;) {
     signal?.throwIfAborted();
     polls++;
+    let profile: FargateProfileState | undefined;
     try {
-      const profile = await eks.describeFargateProfile(clusterName, profileName, signal);
-      status = profile.status;
-      notFoundSince = undefined;
-      onProgress?.({ name: profileName, status, elapsedMs: clock.now() - start, polls });
-      if (status === 'ACTIVE') {
-        return { name: profileName, status, waitedMs: clock.now() - start, polls, selectors: profile.selectors, healthIssues: profile.healthIssues };
-      }
-      if (FAILED_STATES.has(status)) throw fail(`is ${status}${describeIssues(profile.healthIssues)}`);
-    } catch (error) {
-      if (!(error instanceof EksApiError)) throw error;
-      if (error.kind === 'accessDenied') throw fail(`cannot be read: ${error.message}`, error);
-      if (error.kind === 'notFound') {
+      profile = await eks.describeFargateProfile(clusterName, profileName, signal);
+    } catch (caught) {
+      if (!(caught instanceof EksApiError)) throw caught;
+      if (caught.kind === 'accessDenied') return failure(`cannot be read: ${caught.message}`, caught);
+      if (caught.kind === 'notFound') {
         notFoundSince ??= clock.now();
         if (clock.now() - notFoundSince >= notFoundGraceMs) {
-          throw fail(`was not found for ${formatDuration(clock.now() - notFoundSince)}: ${error.message}`, error);
+          return failure(`was not found for ${formatDuration(clock.now() - notFoundSince)}: ${caught.message}`, caught);
         }
-      } else if (!error.retryable) {
-        throw fail(`cannot be read: ${error.message}`, error);
+      } else if (!caught.retryable) {
+        return failure(`cannot be read: ${caught.message}`, caught);
       }
-      onProgress?.({ name: profileName, status: error.kind, elapsedMs: clock.now() - start, polls });
+      onProgress?.({ name: profileName, status: caught.kind, elapsedMs: clock.now() - start, polls });
+    }
+    if (profile !== undefined) {
+      status = profile.status;
+      last = { selectors: profile.selectors, healthIssues: profile.healthIssues };
+      notFoundSince = undefined;
+      onProgress?.({ name: profileName, status, elapsedMs: clock.now() - start, polls });
+      if (status === 'ACTIVE') return { name: profileName, status, waitedMs: clock.now() - start, polls, ...last };
+      if (FAILED_STATES.has(status)) return failure(`is ${status}${describeIssues(profile.healthIssues)}`);
     }
     const left = deadline - clock.now();
     if (left <= 0) {
-      throw fail(`is still ${status} after ${formatDuration(clock.now() - start)} (${plural(polls, 'poll')}); raise --fargate-timeout to wait longer`);
+      return failure(`is still ${status} after ${formatDuration(clock.now() - start)} (${plural(polls, 'poll')}); raise --fargate-timeout to wait longer`);
     }
     // The last pause is cut short so that one final poll lands on the deadline itself.
     await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
@@ -180,6 +206,8 @@ export function waitProfilesTask<Ctx>(options: WaitProfilesTaskOptions): ListrTa
         throw new SafeEksctlError(`cannot list the Fargate profiles of "${clusterName}": ${error.message}`, ExitCode.fargateProfile, { cause: error });
       });
       const names = profilesToWaitFor(configProfiles, listed);
+      const own = new Set(configProfiles);
+      const tolerance = (name: string): Tolerance => (own.size === 0 ? 'failed-at-first-look' : own.has(name) ? 'nothing' : 'anything');
       if (names.length === 0) {
         task.skip(`${WAIT_PROFILES_TITLE}: the cluster has no Fargate profiles`);
         return;
@@ -192,6 +220,7 @@ export function waitProfilesTask<Ctx>(options: WaitProfilesTaskOptions): ListrTa
           task: async (_sub, subtask) => {
             try {
               const result = await waitForProfile(eks, clusterName, name, {
+                tolerate: tolerance(name),
                 clock,
                 signal: linked,
                 delays: pollDelays({ ...(pollIntervalMs ? { maxIntervalMs: pollIntervalMs } : {}), ...(random ? { random } : {}) }),
@@ -199,8 +228,14 @@ export function waitProfilesTask<Ctx>(options: WaitProfilesTaskOptions): ListrTa
                 ...(options.notFoundGraceMs !== undefined ? { notFoundGraceMs: options.notFoundGraceMs } : {}),
                 onProgress: (p) => (subtask.title = `${name}: ${p.status} (${formatDuration(p.elapsedMs)})`),
               });
-              subtask.title = `${name}: ACTIVE after ${formatDuration(result.waitedMs)} (${plural(result.polls, 'poll')})`;
               onProfile?.(result);
+              if (result.listed !== undefined) {
+                // Not this run's profile: its trouble is shown, and neither fails the run nor stops the others.
+                subtask.title = `${name} ${result.listed}; not this run's profile, so it does not fail the run`;
+                subtask.skip(subtask.title);
+                return;
+              }
+              subtask.title = `${name}: ACTIVE after ${formatDuration(result.waitedMs)} (${plural(result.polls, 'poll')})`;
               onActive?.(result);
             } catch (error) {
               if (error instanceof ProfileWaitError) onProfile?.(error.profile);

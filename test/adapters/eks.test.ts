@@ -30,7 +30,28 @@ describe('EksApi over the real SDK against the simulator', () => {
     // Held in CREATING by its timing: a fresh SDK client's first request may land as late as a busy machine makes it.
     const s = await start([], 0.0005, { controlPlaneSeconds: 1_000_000 });
     createSimCluster(s, 'demo', '1.31');
-    expect(await api(s).describeCluster('demo')).toEqual({ name: 'demo', status: 'CREATING', version: '1.31', endpoint: '', caData: '' });
+    expect(await api(s).describeCluster('demo')).toEqual({
+      name: 'demo',
+      status: 'CREATING',
+      version: '1.31',
+      endpoint: '',
+      caData: '',
+      autoMode: false,
+      autoModeNodePools: [],
+      endpointPublicAccess: true,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    });
+  });
+
+  it('reads Auto Mode, the endpoint access and an Outposts cluster ID from DescribeCluster', async () => {
+    const s = await start([], 0.0005, { controlPlaneSeconds: 1_000_000 });
+    const request = { roleArn: 'arn:aws:iam::000000000000:role/eks', version: '1.31', resourcesVpcConfig: {} };
+    s.world.createCluster({ ...request, name: 'auto', computeConfig: { enabled: true, nodePools: ['system'] }, resourcesVpcConfig: { publicAccessCidrs: ['203.0.113.0/24'] } });
+    s.world.createCluster({ ...request, name: 'local', outpostConfig: { outpostArns: ['arn:aws:outposts:us-west-2:000000000000:outpost/op-1'], controlPlaneInstanceType: 'm5d.large' } });
+    expect(await api(s).describeCluster('auto')).toMatchObject({ autoMode: true, autoModeNodePools: ['system'], endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] });
+    const local = await api(s).describeCluster('local');
+    expect(local).toMatchObject({ autoMode: false, endpointPublicAccess: false, id: s.world.describeCluster('local').id });
+    expect(local.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('describes an ACTIVE cluster: https endpoint, CA data, status, version', async () => {

@@ -72,6 +72,21 @@ describe('KubeApi for stranded workloads', () => {
 });
 
 describe('check and heal in process', () => {
+  it('heal: a profile already CREATE_FAILED or DELETING at its first look is listed with its state, not waited for', async () => {
+    const { s } = await cluster(['profile-create-failed=fp-coredns'], 0.001, { fargateProfileSeconds: 1_000_000 });
+    createCoreDnsProfile(s, 'demo');
+    s.world.endProfileCreation('demo', 'fp-coredns');
+    const io = captureIo();
+    const options = parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', fargateTimeout: '24h', corednsTimeout: '24h' });
+    const code = await heal(options, io, deps(s));
+    // Not exit 3: the failed profile is listed, and CoreDNS, with no other profile and no node, can never run.
+    expect(code).toBe(4);
+    const report = JSON.parse(io.out()) as { profiles: { name: string; status: string }[]; error: string };
+    expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATE_FAILED' })]);
+    expect(report.error).toMatch(/^CoreDNS can never run/);
+    expect(io.err()).toContain("fp-coredns is CREATE_FAILED: PodExecutionRoleAlreadyInUse");
+  });
+
   it('check: a profile still CREATING fails the gate and is named; nothing is written', async () => {
     // The profile is held in CREATING by its timing, not by racing it: at 0.001 its default 2 simulated minutes are
     // 0.12 real seconds, which a loaded CI machine spent before check looked (seen in CI).
@@ -90,13 +105,18 @@ describe('check and heal in process', () => {
   });
 
   it('heal: a profile that turns CREATE_FAILED ends the run with exit 3 and the profile in the report', async () => {
-    const { s } = await cluster(['profile-create-failed=fp-coredns']);
+    // The profile stays CREATING until heal has looked at it once, then fails: a profile already failed at heal's
+    // first look is not one heal waits for (another test), so the moment must not be raced against a timer.
+    const { s } = await cluster(['profile-create-failed=fp-coredns'], 0.001, { fargateProfileSeconds: 1_000_000 });
     createCoreDnsProfile(s, 'demo');
     const io = captureIo();
-    // At 0.001 the default 20-minute --fargate-timeout is 1.2 real seconds, a race with the profile's 2 minutes on a
-    // loaded machine; a day's deadline leaves CREATE_FAILED the only way the wait can end.
+    // At 0.001 the default 20-minute --fargate-timeout is 1.2 real seconds; a day's deadline leaves CREATE_FAILED the
+    // only way the wait can end.
     const options = parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', fargateTimeout: '24h' });
-    const code = await heal(options, io, deps(s));
+    const running = heal(options, io, deps(s));
+    await until(s, "heal's first look at the profile", () => (s.requestCounts['DescribeFargateProfile'] ?? 0) >= 1);
+    s.world.endProfileCreation('demo', 'fp-coredns');
+    const code = await running;
     expect(code).toBe(3);
     const report = JSON.parse(io.out()) as { profiles: { name: string; status: string }[]; coredns: unknown; workloads: unknown };
     expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATE_FAILED' })]);

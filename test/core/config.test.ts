@@ -122,7 +122,38 @@ describe('parseClusterConfig rejects', () => {
       'cluster.yaml: addons[0].configurationValues: must be JSON or YAML text',
     ],
     ['managedNodeGroups that is a map', `${HEAD}managedNodeGroups: {ng: {}}\n`, 'cluster.yaml: managedNodeGroups: must be a list, not a map'],
-  ])('%s', (_name, text, expected) => {
+    // What EKS refuses at CreateFargateProfile, after the control plane exists: found before anything starts.
+    ...['fp default', 'team/fp', 'fp-😀', '-fp', 'a'.repeat(101)].map((name) => [
+      `the profile name ${name.length > 20 ? `of ${name.length} characters` : JSON.stringify(name)}`,
+      `${HEAD}fargateProfiles:\n  - name: "${name}"\n    selectors: [{namespace: a}]\n`,
+      name.length > 100
+        ? 'cluster.yaml: fargateProfiles[0].name: must be at most 100 characters (EKS refuses longer profile names)'
+        : 'cluster.yaml: fargateProfiles[0].name: may contain only letters, digits, "-" and "_", starting with a letter or digit (EKS refuses it otherwise)',
+    ]),
+    [
+      'a label key with a space',
+      profile('      - namespace: a\n        labels: {"my app": web}\n'),
+      'cluster.yaml: fargateProfiles[0].selectors[0].labels["my app"]: is not a valid label key: the name may contain only letters, digits, "-", "_", "." (and the wildcards * and ?), starting and ending with a letter or digit',
+    ],
+    [
+      'a label key whose prefix is no DNS name',
+      profile('      - namespace: a\n        labels: {"Example_Org/app": web}\n'),
+      /labels\["Example_Org\/app"\]: is not a valid label key: the prefix before "\/" must be a DNS subdomain/,
+    ],
+    [
+      'a label name longer than 63 characters',
+      profile(`      - namespace: a\n        labels: {${'k'.repeat(64)}: web}\n`),
+      /: is not a valid label key: the name is longer than 63 characters$/,
+    ],
+    [
+      'a label value ending in a dash',
+      profile('      - namespace: a\n        labels: {app: web-}\n'),
+      /^cluster\.yaml: fargateProfiles\[0\]\.selectors\[0\]\.labels\.app: is not a valid label value: it may contain only /,
+    ],
+    ['a region in capitals', HEAD.replace('us-west-2', 'US-WEST-2'), 'cluster.yaml: metadata.region: must be an AWS region such as "us-west-2"'],
+    ['a region without its number', HEAD.replace('us-west-2', 'us-west'), 'cluster.yaml: metadata.region: must be an AWS region such as "us-west-2"'],
+    ['autoModeConfig.enabled as a string', `${HEAD}autoModeConfig:\n  enabled: "true"\n`, 'cluster.yaml: autoModeConfig.enabled: must be true or false, not a string'],
+  ] as [string, string, string | RegExp][])('%s', (_name, text, expected) => {
     const message = problem(text);
     if (typeof expected === 'string') expect(message).toBe(expected);
     else expect(message).toMatch(expected);
@@ -174,6 +205,32 @@ describe('parseClusterConfig accepts', () => {
     expect(config.fargateProfiles).toBeNull();
     expect(config.nodeGroups).toBeNull();
     expect(config.addons?.map((addon) => addon.name)).toEqual(['coredns', 'vpc-cni']);
+  });
+
+  it('YAML merge keys, as eksctl (go-yaml) reads them', () => {
+    const config = parseClusterConfig(
+      profile('      - &dns\n        namespace: kube-system\n        labels: {k8s-app: kube-dns}\n      - <<: *dns\n        labels: {app: metrics}\n'),
+      'c.yaml',
+    );
+    expect(config.fargateProfiles?.[0]?.selectors).toEqual([
+      { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      { namespace: 'kube-system', labels: { app: 'metrics' } },
+    ]);
+  });
+
+  it('label keys and values of every Kubernetes form, wildcards anywhere, regions of every partition', () => {
+    const labels = '{app.kubernetes.io/name: web, "*.example.com/team": "t?am-*", k8s-app: "", a: "A.b_c-9"}';
+    expect(parseClusterConfig(profile(`      - namespace: a\n        labels: ${labels}\n`), 'c.yaml').fargateProfiles?.[0]?.selectors[0]?.labels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      '*.example.com/team': 't?am-*',
+      'k8s-app': '',
+      a: 'A.b_c-9',
+    });
+    for (const region of ['us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'eu-isoe-west-1', 'ap-southeast-7', 'eusc-de-east-1']) {
+      expect(parseClusterConfig(HEAD.replace('us-west-2', region), 'c.yaml').metadata.region).toBe(region);
+    }
+    const name = `fp_${'a'.repeat(97)}`;
+    expect(parseClusterConfig(`${HEAD}fargateProfiles:\n  - name: ${name}\n    selectors: [{namespace: a}]\n`, 'c.yaml').fargateProfiles?.[0]?.name).toBe(name);
   });
 
   it('at most 5 selectors and 5 labels, label values with wildcards', () => {

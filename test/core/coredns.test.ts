@@ -21,9 +21,12 @@ describe('analyzeCoreDns on every example', () => {
       expect(analyzeCoreDns(cfg, version), `eksctl ${version}`).toEqual({
         capturedBy,
         eksctlHandles: handles[index],
+        exists: true,
         canRun: true,
+        waitsForCompute: false,
         ec2Annotation,
         ec2Nodes,
+        autoModeNodes: false,
         kubernetesVersion: file === 'k8s-1.28.yaml' ? '1.28' : '1.31',
       });
     });

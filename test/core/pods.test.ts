@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCoreDnsPods, classifyPod, countStates, type FargateProfileView, type PodInfo } from '../../src/core/pods.js';
+import { classifyCoreDnsPods, classifyPod, countStates, pendingPodsWarning, type FargateProfileView, type PodInfo } from '../../src/core/pods.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const COREDNS_LABELS = { 'k8s-app': 'kube-dns', 'eks.amazonaws.com/component': 'coredns', 'pod-template-hash': 'abc' };
@@ -94,5 +94,27 @@ describe('classifyCoreDnsPods', () => {
   it('counts states', () => {
     const classified = classifyCoreDnsPods([pod(), pod({ name: 'b', ...running })], { profiles: [labelProfile], now: NOW, ec2NodesAvailable: false });
     expect(countStates(classified)).toMatchObject({ stuck: 1, healthy: 1, starting: 0 });
+  });
+});
+
+describe('pendingPodsWarning', () => {
+  const metrics = (name: string) => pod({ name, labels: { 'app.kubernetes.io/name': 'metrics-server', 'pod-template-hash': 'x' } });
+  const options = { now: NOW, ec2NodesAvailable: false };
+
+  it('says why pods of an addon stay Pending: no profile for them, or one that came too late', () => {
+    const none = classifyCoreDnsPods([metrics('m-1'), metrics('m-2')], { ...options, profiles: [defaultOnly] });
+    expect(pendingPodsWarning('metrics-server', none)).toBe(
+      'metrics-server: 2 pods Pending: no ACTIVE Fargate profile matches them (namespace kube-system, labels app.kubernetes.io/name=metrics-server) ' +
+        'and there is no EC2 node; a kube-system selector without labels would take them',
+    );
+    const late = classifyCoreDnsPods([metrics('m-1')], { ...options, profiles: [{ name: 'fp-system', selectors: [{ namespace: 'kube-system' }] }] });
+    expect(pendingPodsWarning('metrics-server', late)).toBe(
+      'metrics-server: 1 pod Pending on default-scheduler although Fargate profile "fp-system" matches them (admitted before it was ACTIVE); --workloads restarts them',
+    );
+  });
+
+  it('says nothing of pods that run or are on their way', () => {
+    const fine = classifyCoreDnsPods([pod({ ...running, labels: { 'app.kubernetes.io/name': 'metrics-server' } }), metrics('m-2')], { ...options, ec2NodesAvailable: true, profiles: [] });
+    expect(pendingPodsWarning('metrics-server', fine)).toBeUndefined();
   });
 });

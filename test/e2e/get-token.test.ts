@@ -1,7 +1,9 @@
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
-import { createEksToken } from '../../src/adapters/token.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEksToken, stsHostname } from '../../src/adapters/token.js';
+import { main } from '../../src/cli.js';
 import { hasCommand } from '../helpers/commands.js';
+import { captureIo } from '../helpers/io.js';
 import { closedPort } from '../helpers/network.js';
 
 const credentials = { accessKeyId: 'AKIAGETTOKENTEST0000', secretAccessKey: 'get-token-test-secret-not-a-real-key' };
@@ -83,6 +85,72 @@ describe('get-token', () => {
       const skewMs = Date.parse(theirs.status.expirationTimestamp) - ours.expiresAt.getTime();
       expect(skewMs).toBeGreaterThanOrEqual(0);
       expect(skewMs).toBeLessThanOrEqual(10_000);
+    });
+  });
+
+  describe('in the apiVersion KUBERNETES_EXEC_INFO asks for, for a name or an Outposts cluster ID', () => {
+    afterEach(() => vi.unstubAllEnvs());
+
+    // In process: the SDK's credential chain reads process.env, KUBERNETES_EXEC_INFO comes from the command's env.
+    async function getToken(args: string[], execInfo?: string) {
+      for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+      const io = captureIo({ env: execInfo === undefined ? {} : { KUBERNETES_EXEC_INFO: execInfo } });
+      const exitCode = await main(['get-token', ...args, '--region', 'us-west-2'], io);
+      return { exitCode, credential: io.out() ? (JSON.parse(io.out()) as ExecCredential) : undefined, stderr: io.err() };
+    }
+    const info = (apiVersion: string) => JSON.stringify({ kind: 'ExecCredential', apiVersion, spec: { interactive: false } });
+
+    it.each([
+      ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1', ''],
+      ['client.authentication.k8s.io/v1beta1', 'client.authentication.k8s.io/v1beta1', ''],
+      ['client.authentication.k8s.io/v1alpha1', 'client.authentication.k8s.io/v1alpha1', ''],
+    ])('asked for %s: answers in %s', async (asked, answered, stderr) => {
+      const result = await getToken(['--cluster-name', 'demo'], info(asked));
+      expect(result).toMatchObject({ exitCode: 0, stderr, credential: { kind: 'ExecCredential', apiVersion: answered } });
+    });
+
+    it('falls back to v1beta1, with a warning, when the request cannot be read or names an unknown version', async () => {
+      const bad = await getToken(['--cluster-name', 'demo'], 'not json');
+      expect(bad).toMatchObject({ exitCode: 0, credential: { apiVersion: 'client.authentication.k8s.io/v1beta1' } });
+      expect(bad.stderr).toBe('safe-eksctl: KUBERNETES_EXEC_INFO is not JSON; answering in client.authentication.k8s.io/v1beta1\n');
+      const unknown = await getToken(['--cluster-name', 'demo'], info('client.authentication.k8s.io/v2'));
+      expect(unknown.credential?.apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+      expect(unknown.stderr).toContain('asks for apiVersion client.authentication.k8s.io/v2, which is unknown');
+      expect((await getToken(['--cluster-name', 'demo'], '')).credential?.apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+    });
+
+    it('--cluster-id signs for the ID; neither or both is exit 2', async () => {
+      const id = '0f0e0d0c-1111-2222-3333-444455556666';
+      const byId = await getToken(['--cluster-id', id]);
+      const url = presignedUrl(byId.credential!.status.token);
+      const now = new Date(url.searchParams.get('X-Amz-Date')!.replace(/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/, '$1-$2-$3T$4:$5:$6Z'));
+      expect(byId.credential!.status.token).toBe((await createEksToken({ clusterName: id, region: 'us-west-2', credentials, now })).token);
+      expect(byId.credential!.status.token).not.toBe((await createEksToken({ clusterName: 'demo', region: 'us-west-2', credentials, now })).token);
+      expect(await getToken([])).toMatchObject({ exitCode: 2, stderr: 'safe-eksctl: --cluster-name NAME (or --cluster-id ID for a cluster on Outposts) is required\n' });
+      expect(await getToken(['--cluster-name', 'a', '--cluster-id', id])).toMatchObject({ exitCode: 2 });
+    });
+  });
+
+  it('signs for the regional STS host of every partition, from the SDK endpoint rules', () => {
+    expect(stsHostname('us-east-1')).toBe('sts.us-east-1.amazonaws.com');
+    expect(stsHostname('cn-northwest-1')).toBe('sts.cn-northwest-1.amazonaws.com.cn');
+    expect(stsHostname('us-gov-west-1')).toBe('sts.us-gov-west-1.amazonaws.com');
+    expect(stsHostname('us-iso-east-1')).toBe('sts.us-iso-east-1.c2s.ic.gov');
+    expect(stsHostname('us-isob-east-1')).toBe('sts.us-isob-east-1.sc2s.sgov.gov');
+    expect(stsHostname('eu-isoe-west-1')).toBe('sts.eu-isoe-west-1.cloud.adc-e.uk');
+    expect(stsHostname('us-isof-south-1')).toBe('sts.us-isof-south-1.csp.hci.ic.gov');
+  });
+
+  describe.skipIf(!hasCommand('aws'))('the apiVersion, against the AWS CLI', () => {
+    it.each(['client.authentication.k8s.io/v1'])('KUBERNETES_EXEC_INFO %s: the same apiVersion as aws eks get-token', async (asked) => {
+      const execInfo = JSON.stringify({ kind: 'ExecCredential', apiVersion: asked, spec: {} });
+      const both = await Promise.all(
+        [['aws', 'eks'], ['node', bin]].map(([cmd, ...pre]) =>
+          execa(cmd!, [...pre, 'get-token', '--cluster-name', 'demo', '--region', 'us-west-2'], { env: { ...env, PATH: process.env.PATH, KUBERNETES_EXEC_INFO: execInfo }, extendEnv: false }),
+        ),
+      );
+      const [theirs, ours] = both.map((r) => (JSON.parse(r.stdout) as ExecCredential).apiVersion);
+      expect(ours).toBe(theirs);
     });
   });
 });

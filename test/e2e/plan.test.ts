@@ -27,7 +27,11 @@ describe('safe-eksctl plan', () => {
       cluster: { name: 'fargate-demo', region: 'us-west-2', version: '1.31' },
       eksctlVersion: '0.230.0',
       coredns: { capturedBy: 'fp-kube-system', eksctlHandles: true, canRun: true },
-      findings: [{ level: 'info', code: 'EKSCTL_HANDLES_COREDNS', message: expect.any(String) }],
+      findings: [
+        { level: 'info', code: 'EKSCTL_HANDLES_COREDNS', message: expect.any(String) },
+        { level: 'warning', code: 'METRICS_SERVER_PENDING', message: expect.any(String) },
+      ],
+      kind: { autoMode: false, coreDnsAddon: true, metricsServerAddon: true, endpoint: 'public' },
       steps: expect.arrayContaining([expect.stringMatching(/^run eksctl create cluster -f /)]),
     });
   });
@@ -73,7 +77,7 @@ describe('safe-eksctl plan', () => {
     expect(result.exitCode).toBe(0);
     const plan = JSON.parse(String(result.stdout)) as { eksctlVersion: string; findings: { code: string }[] };
     expect(plan.eksctlVersion).toBe('unknown');
-    expect(plan.findings.map((finding) => finding.code)).toEqual(['UNKNOWN_EKSCTL', 'COREDNS_STRANDED_BY_EKSCTL']);
+    expect(plan.findings.map((finding) => finding.code)).toEqual(['UNKNOWN_EKSCTL', 'COREDNS_STRANDED_BY_EKSCTL', 'METRICS_SERVER_PENDING']);
   });
 
   it('reads the config from stdin with -f -', async () => {
@@ -91,7 +95,7 @@ describe('safe-eksctl plan with bad input exits 2 in one line and never starts e
     writeFileSync(join(dir, name), yaml);
     return dir;
   };
-  const head = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: r}\n';
+  const head = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: eu-west-1}\n';
 
   it.each([
     ['a missing file', () => ({ cwd: recordingDir().dir, args: ['-f', 'missing.yaml'] }), 'missing.yaml: cannot read: no such file'],

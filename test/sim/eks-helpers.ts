@@ -19,6 +19,9 @@ export class RecordingKube implements KubeClusterHandle {
   reconcile(): void {
     this.calls.push('reconcile');
   }
+  installAddon(name: string): void {
+    this.calls.push(`installAddon ${name}`);
+  }
   setCoreDnsComputeTypeFargate(): void {
     this.calls.push('setCoreDnsComputeTypeFargate');
   }
@@ -90,7 +93,7 @@ export const clusterRequest = (name: string, version = '1.31') => ({
   resourcesVpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] },
 });
 
-export const profileRequest = (clusterName: string, name: string, selectors = [{ namespace: 'kube-system' }]) => ({
+export const profileRequest = (clusterName: string, name: string, selectors: { namespace: string; labels?: Record<string, string> }[] = [{ namespace: 'kube-system' }]) => ({
   clusterName,
   fargateProfileName: name,
   podExecutionRoleArn: 'arn:aws:iam::000000000000:role/fargate-pod-execution',

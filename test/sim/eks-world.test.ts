@@ -203,7 +203,7 @@ describe('world lifecycle', () => {
     seconds(115);
     expect(world.describeAddon('demo', 'coredns').status).toBe('ACTIVE');
     expect(world.listAddons('demo')).toEqual(['coredns', 'vpc-cni']);
-    expect(kubes.get('demo')!.calls).toEqual(['installCoreDns', 'setCoreDnsComputeTypeFargate']);
+    expect(kubes.get('demo')!.calls).toEqual(['installCoreDns', 'installAddon vpc-cni', 'setCoreDnsComputeTypeFargate']);
     expect(errorOf(() => world.createAddon({ clusterName: 'demo', addonName: 'no-such-addon' })).type).toBe(
       'InvalidParameterException',
     );
@@ -225,5 +225,94 @@ describe('world lifecycle', () => {
     expect(world.kubeCluster('demo')).toBeUndefined();
     expect(kube.calls.at(-1)).toBe('stop');
     world.close();
+  });
+});
+
+describe('the kinds of cluster eksctl makes', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('without self-managed addons (as eksctl creates clusters) only the coredns addon brings CoreDNS', () => {
+    const { world, kubes } = testWorld({ timings: { controlPlaneSeconds: 10 } });
+    world.createCluster({ ...clusterRequest('bare'), bootstrapSelfManagedAddons: false });
+    world.createCluster({ ...clusterRequest('addon'), bootstrapSelfManagedAddons: false });
+    world.createAddon({ clusterName: 'addon', addonName: 'coredns' });
+    world.createAddon({ clusterName: 'addon', addonName: 'vpc-cni' });
+    seconds(10);
+    expect(kubes.get('bare')!.calls).toEqual([]);
+    expect(kubes.get('addon')!.calls).toEqual(['installCoreDns', 'installAddon vpc-cni']);
+    // An addon created on a running cluster installs its workload at once.
+    world.createAddon({ clusterName: 'bare', addonName: 'metrics-server' });
+    expect(kubes.get('bare')!.calls).toEqual(['installAddon metrics-server']);
+    world.close();
+  });
+
+  it('Auto Mode: computeConfig in DescribeCluster, its nodes take pods autoModeNodeSeconds after the control plane', () => {
+    const { world, kubes } = testWorld({ timings: { controlPlaneSeconds: 10, autoModeNodeSeconds: 30 } });
+    world.createCluster({
+      ...clusterRequest('auto'),
+      bootstrapSelfManagedAddons: false,
+      computeConfig: { enabled: true, nodePools: ['general-purpose', 'system'], nodeRoleArn: 'arn:aws:iam::000000000000:role/auto-node' },
+      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+      storageConfig: { blockStorage: { enabled: true } },
+    });
+    const kube = kubes.get('auto')!;
+    expect(kube.spec.autoMode).toBe(true);
+    expect(world.describeCluster('auto')).toMatchObject({
+      computeConfig: { enabled: true, nodePools: ['general-purpose', 'system'], nodeRoleArn: 'arn:aws:iam::000000000000:role/auto-node' },
+      storageConfig: { blockStorage: { enabled: true } },
+      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+    });
+    seconds(10);
+    expect(kube.calls).toEqual([]);
+    expect(kube.spec.ec2NodesAvailable()).toBe(false);
+    seconds(30);
+    expect(kube.spec.ec2NodesAvailable()).toBe(true);
+    expect(kube.calls).toEqual(['reconcile']);
+    world.createCluster(clusterRequest('plain'));
+    expect(world.describeCluster('plain').computeConfig).toBeUndefined();
+    world.close();
+  });
+
+  it('Outposts: a cluster ID that tokens name, a private-only endpoint', () => {
+    const { world, kubes } = testWorld();
+    world.createCluster({ ...clusterRequest('local'), outpostConfig: { outpostArns: ['arn:aws:outposts:us-west-2:000000000000:outpost/op-1'], controlPlaneInstanceType: 'm5d.large' } });
+    world.createCluster(clusterRequest('cloud'));
+    const local = world.describeCluster('local');
+    expect(local.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(local.outpostConfig).toMatchObject({ outpostArns: ['arn:aws:outposts:us-west-2:000000000000:outpost/op-1'], controlPlaneInstanceType: 'm5d.large' });
+    expect(local.resourcesVpcConfig).toMatchObject({ endpointPublicAccess: false, endpointPrivateAccess: true });
+    expect(world.describeCluster('cloud').id).toBeUndefined();
+    expect(world.tokenIds()).toEqual([local.id, 'cloud']);
+    expect(world.kubeClusterForToken(local.id!)).toBe(kubes.get('local'));
+    expect(world.kubeClusterForToken('local')).toBeUndefined();
+    world.close();
+  });
+
+  it('outside-vpc: a private-only endpoint refuses, a public one answers; UpdateClusterConfig turns public access off', () => {
+    const { world } = testWorld({ faults: { outsideVpc: true }, timings: { controlPlaneSeconds: 10, clusterUpdateSeconds: 60 } });
+    world.createCluster({ ...clusterRequest('private'), resourcesVpcConfig: { subnetIds: ['subnet-a'], endpointPublicAccess: false, endpointPrivateAccess: true } });
+    world.createCluster(clusterRequest('public'));
+    expect(world.refusesConnection('private')).toBe(true);
+    expect(world.refusesConnection('public')).toBe(false);
+    seconds(10);
+    const update = world.updateClusterConfig({ name: 'public', resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true } });
+    expect(update).toMatchObject({ status: 'InProgress', type: 'EndpointAccessUpdate', params: [{ type: 'EndpointPublicAccess', value: 'false' }, { type: 'EndpointPrivateAccess', value: 'true' }] });
+    expect(world.describeCluster('public').status).toBe('UPDATING');
+    expect(world.refusesConnection('public')).toBe(false);
+    seconds(60);
+    expect(world.describeUpdate('public', update.id!).status).toBe('Successful');
+    expect(world.describeCluster('public')).toMatchObject({ status: 'ACTIVE', resourcesVpcConfig: { endpointPublicAccess: false } });
+    expect(world.refusesConnection('public')).toBe(true);
+    expect(errorOf(() => world.describeUpdate('public', 'nope')).type).toBe('ResourceNotFoundException');
+    world.close();
+    const inside = testWorld();
+    inside.world.createCluster({ ...clusterRequest('private'), resourcesVpcConfig: { endpointPublicAccess: false } });
+    expect(inside.world.refusesConnection('private')).toBe(false);
+    inside.world.close();
   });
 });

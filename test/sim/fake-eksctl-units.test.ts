@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { pollWithBackoff, timingOutExponentialBackoff } from '../../src/sim/fake-eksctl/backoff.js';
+import { planAddons } from '../../src/sim/fake-eksctl/addons.js';
 import { parseClusterConfig } from '../../src/sim/fake-eksctl/config.js';
+import { validateForCreate } from '../../src/sim/fake-eksctl/validate.js';
 import { EksctlError } from '../../src/sim/fake-eksctl/errors.js';
 import { parseGoDuration } from '../../src/sim/fake-eksctl/duration.js';
 import { kubeconfigPath, writeKubeconfig } from '../../src/sim/fake-eksctl/kubeconfig.js';
@@ -163,6 +165,66 @@ describe('parseClusterConfig', () => {
     expect(() => parseClusterConfig(`${base}fargateProfiles:\n  - name: eks-p\n    selectors: [{namespace: a}]\n`, 'c.yaml')).toThrow(
       'name should NOT start with "eks-"',
     );
+  });
+});
+
+describe("create cluster's addons (eksctl known_addons.go, CreateAddonTasks)", () => {
+  const cfg = (rest: string, region = 'us-west-2') =>
+    parseClusterConfig(`apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: a, region: ${region}}\n${rest}`, 'c.yaml');
+  const names = (addons: { name: string }[]) => addons.map((a) => a.name);
+
+  it('0.230.0: networking defaults before the nodegroups, metrics-server after them, no pod identity agent', () => {
+    const plan = planAddons(cfg(''), '0.230.0');
+    expect(names(plan.beforeNodegroups)).toEqual(['vpc-cni', 'kube-proxy', 'coredns']);
+    expect(names(plan.afterNodegroups)).toEqual(['metrics-server']);
+    expect(plan.implicit).toEqual(['vpc-cni', 'kube-proxy', 'coredns', 'metrics-server']);
+  });
+
+  it('follows the eksctl version: no metrics-server before 0.201.0, with the others before 0.216.0', () => {
+    expect(names(planAddons(cfg(''), '0.200.0').afterNodegroups)).toEqual([]);
+    expect(names(planAddons(cfg(''), '0.207.0').beforeNodegroups)).toEqual(['vpc-cni', 'kube-proxy', 'coredns', 'metrics-server']);
+  });
+
+  it('Auto Mode keeps only metrics-server; disabled defaults keep only the listed; excluded regions lose metrics-server', () => {
+    expect(planAddons(cfg('autoModeConfig: {enabled: true}\n'), '0.230.0').implicit).toEqual(['metrics-server']);
+    const own = planAddons(cfg('addonsConfig: {disableDefaultAddons: true}\naddons: [{name: coredns}, {name: eks-pod-identity-agent}]\n'), '0.230.0');
+    expect(names(own.beforeNodegroups)).toEqual(['eks-pod-identity-agent', 'coredns']);
+    expect(own.implicit).toEqual([]);
+    expect(planAddons(cfg('', 'cn-north-1'), '0.230.0').implicit).toEqual(['vpc-cni', 'kube-proxy', 'coredns']);
+    expect(names(planAddons(cfg('addons: [{name: coredns, version: latest}, {name: aws-ebs-csi-driver}]\n'), '0.230.0').afterNodegroups)).toEqual([
+      'aws-ebs-csi-driver',
+      'metrics-server',
+    ]);
+  });
+});
+
+describe("create cluster's checks before anything is created (configfile.go)", () => {
+  const refused = (rest: string) => {
+    try {
+      validateForCreate(parseClusterConfig(`apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: a, region: us-west-2}\n${rest}`, 'c.yaml'));
+    } catch (error) {
+      expect(error).toBeInstanceOf(EksctlError);
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['autoModeConfig: {enabled: true}\nmanagedNodeGroups: [{name: ng}]\n', /^creation of managed or self-managed nodegroups is not supported during cluster creation when Auto Mode is enabled/],
+    ['autoModeConfig: {enabled: true}\naddons: [{name: coredns}]\n', /^core networking addons are not required on a cluster using Auto Mode/],
+    ['addonsConfig: {disableDefaultAddons: true}\nfargateProfiles: [{name: fp, selectors: [{namespace: a}]}]\n', /^fields nodeGroups, managedNodeGroups, fargateProfiles, karpenter/],
+    ['privateCluster: {enabled: true}\nvpc: {clusterEndpoints: {publicAccess: false}}\n', /^vpc\.clusterEndpoints cannot be set for a fully-private cluster/],
+    ['outpost: {controlPlaneOutpostARN: arn:x}\nmanagedNodeGroups: [{name: ng}]\n', 'Managed Nodegroups are not supported on Outposts'],
+    ['outpost: {controlPlaneOutpostARN: arn:x}\nnodeGroups: [{name: ng}]\n', /^cannot create nodegroups on Outposts when the VPC is created by eksctl/],
+  ])('refuses %j', (rest, expected) => {
+    expect(refused(rest)).toMatch(expected);
+  });
+
+  it('accepts what eksctl accepts: Auto Mode with profiles and coredns, a bare cluster, a private one', () => {
+    expect(refused('autoModeConfig: {enabled: true}\naddons: [{name: coredns}]\nfargateProfiles: [{name: fp, selectors: [{namespace: kube-system}]}]\n')).toBeUndefined();
+    expect(refused('addonsConfig: {disableDefaultAddons: true}\n')).toBeUndefined();
+    expect(refused('addonsConfig: {disableDefaultAddons: true}\naddons: [{name: vpc-cni}]\nmanagedNodeGroups: [{name: ng}]\n')).toBeUndefined();
+    expect(refused('privateCluster: {enabled: true}\nmanagedNodeGroups: [{name: ng}]\n')).toBeUndefined();
   });
 });
 

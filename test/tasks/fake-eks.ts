@@ -17,7 +17,7 @@ export class FakeEks implements EksApi {
   }
 
   async describeCluster(name: string): Promise<ClusterInfo> {
-    return { name, endpoint: 'https://127.0.0.1', caData: '', status: 'ACTIVE', version: '1.31' };
+    return { name, endpoint: 'https://127.0.0.1', caData: '', status: 'ACTIVE', version: '1.31', autoMode: false, autoModeNodePools: [], endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] };
   }
 
   async describeFargateProfile(_cluster: string, profile: string): Promise<FargateProfileState> {

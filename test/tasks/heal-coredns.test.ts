@@ -108,6 +108,16 @@ describe('healCoreDns', () => {
     expect(kube.counts.restartDeployment).toBe(0);
   });
 
+  it('with Auto Mode launching nodes on demand the same pods are waited for, not given up on, and never restarted', async () => {
+    const kube = new FakeKube({ initial: stuckPods });
+    const outcome = settle(healCoreDns(kube, options({ profiles: [defaultOnly], nodesOnDemand: true, timeoutMs: 60_000 })));
+    await vi.advanceTimersByTimeAsync(60_000);
+    const result = await outcome;
+    expect(result).toMatchObject({ ok: false, error: { exitCode: ExitCode.coreDns } });
+    expect((result as { error: Error }).error.message).toMatch(/^CoreDNS is not Ready after 1m00s \(0\/2 ready, 0 restarts\)/);
+    expect(kube.counts.restartDeployment).toBe(0);
+  });
+
   it('times out with exit 4, naming the stuck pods, their reasons and latest events', async () => {
     const kube = new FakeKube({ initial: stuckPods, onRestart: () => neverReady });
     const run = settle(healCoreDns(kube, options({ timeoutMs: 60_000, fargateStartMs: 30_000 })));

@@ -66,4 +66,17 @@ describe('watchForFailedProfiles', () => {
     expect(eks.listCalls).toBe(8); // 1000, 2500, 4750, 8125, 13125, 18125, 23125, 28125
     expect(eks.calls).toEqual([]);
   });
+
+  it("stops eksctl only for the run's own profiles: another one failing is looked at once, then left alone", async () => {
+    const eks = new FakeEks({ other: ['DELETING'], own: ['CREATING', 'CREATING', 'CREATE_FAILED'] }, [['other', 'own']]);
+    const settled = watchForFailedProfiles(eks, 'c', { clock: systemClock, signal: new AbortController().signal, delays: steady(), own: new Set(['own']) }).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    await vi.advanceTimersByTimeAsync(1_000 + 1_500 + 2_250);
+    const result = await settled;
+    expect(result).toMatchObject({ ok: false, error: { message: 'Fargate profile "own" is CREATE_FAILED (no health issues reported)' } });
+    expect(eks.callsFor('other')).toBe(1);
+    expect(eks.callsFor('own')).toBe(3);
+  });
 });

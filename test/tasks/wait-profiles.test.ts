@@ -201,6 +201,42 @@ describe('waitProfilesTask through listr2', () => {
     expect(eks.callsFor('b')).toBe(1);
   });
 
+  it("fails only on the run's own profiles: others are listed with their state and waited for without failing", async () => {
+    const eks = new FakeEks(
+      {
+        new: ['CREATING', 'ACTIVE'],
+        broken: [{ status: 'CREATE_FAILED', healthIssues: [{ code: 'AccessDenied', message: 'no role' }] }],
+        leaving: ['DELETING'],
+        late: ['CREATING', 'CREATING', 'ACTIVE'],
+      },
+      [['broken', 'leaving', 'late', 'new']],
+    );
+    const { list, records, done } = run(eks, ['new']);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect((await done).ok).toBe(true);
+    expect(list.tasks[0]?.subtasks.map((t) => [t.title, t.isSkipped()])).toEqual([
+      ['new: ACTIVE after 1s (2 polls)', false],
+      ['broken is CREATE_FAILED: AccessDenied: no role; not this run\'s profile, so it does not fail the run', true],
+      ['leaving is DELETING (no health issues reported); not this run\'s profile, so it does not fail the run', true],
+      ['late: ACTIVE after 2s (3 polls)', false],
+    ]);
+    expect(Object.fromEntries(records.map((r) => [r.name, r.status]))).toEqual({ new: 'ACTIVE', broken: 'CREATE_FAILED', leaving: 'DELETING', late: 'ACTIVE' });
+    // The run's own profile still fails the run.
+    const own = run(new FakeEks({ new: ['CREATE_FAILED'], other: ['ACTIVE'] }, [['new', 'other']]), ['new']);
+    expect(await own.done).toMatchObject({ ok: false, error: { exitCode: 3 } });
+  });
+
+  it('heal (no config): a profile failed or deleting at the first look is listed; one that fails while waited for fails the run', async () => {
+    const eks = new FakeEks({ leaving: ['DELETING'], coming: ['CREATING', 'ACTIVE'] }, [['leaving', 'coming']]);
+    const first = run(eks, []);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await first.done).ok).toBe(true);
+    expect(first.list.tasks[0]?.subtasks.map((t) => t.isSkipped())).toEqual([true, false]);
+    const turning = run(new FakeEks({ fp: ['CREATING', 'CREATE_FAILED'] }, [['fp']]), []);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await turning.done).toMatchObject({ ok: false, error: { exitCode: 3, message: 'Fargate profile "fp" is CREATE_FAILED (no health issues reported)' } });
+  });
+
   it('a throttled ListFargateProfiles is retried', async () => {
     const eks = new FakeEks({ a: ['ACTIVE'] }, [throttled(), ['a']]);
     const { done } = run(eks, []);

@@ -3,6 +3,7 @@
 import type {
   CreateAddonRequest,
   CreateClusterRequest,
+  UpdateClusterConfigRequest,
   CreateFargateProfileRequest,
   CreateNodegroupRequest,
 } from '@aws-sdk/client-eks';
@@ -46,6 +47,11 @@ const schemas = {
     labels: stringMap.optional(),
     tags: stringMap.optional(),
   }),
+  UpdateClusterConfig: z.looseObject({
+    resourcesVpcConfig: z
+      .looseObject({ endpointPublicAccess: z.boolean().optional(), endpointPrivateAccess: z.boolean().optional(), publicAccessCidrs: z.array(z.string()).optional() })
+      .optional(),
+  }),
   CreateAddon: z.looseObject({
     addonName: z.string().min(1),
     addonVersion: z.string().optional(),
@@ -59,10 +65,11 @@ type Parsed = {
   CreateFargateProfile: CreateFargateProfileRequest;
   CreateNodegroup: CreateNodegroupRequest;
   CreateAddon: CreateAddonRequest;
+  UpdateClusterConfig: UpdateClusterConfigRequest;
 };
 
 /** The request body checked and merged with the path's `clusterName`, or an InvalidParameterException naming the field. */
-export function parseRequest<K extends keyof typeof schemas>(operation: K, body: unknown, path: { clusterName?: string } = {}): Parsed[K] {
+export function parseRequest<K extends keyof typeof schemas>(operation: K, body: unknown, path: { clusterName?: string; name?: string } = {}): Parsed[K] {
   const result = schemas[operation].safeParse(body ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -24,6 +24,8 @@ const ADDONS = /^\/clusters\/([^/]+)\/addons$/;
 const ADDON = /^\/clusters\/([^/]+)\/addons\/([^/]+)$/;
 const NODEGROUPS = /^\/clusters\/([^/]+)\/node-groups$/;
 const NODEGROUP = /^\/clusters\/([^/]+)\/node-groups\/([^/]+)$/;
+const UPDATE_CONFIG = /^\/clusters\/([^/]+)\/update-config$/;
+const UPDATE = /^\/clusters\/([^/]+)\/updates\/([^/]+)$/;
 
 export const EKS_ROUTES: readonly EksRoute[] = [
   {
@@ -52,6 +54,18 @@ export const EKS_ROUTES: readonly EksRoute[] = [
     method: 'DELETE',
     path: CLUSTER,
     handle: (world, { params: [name] }) => ({ cluster: world.deleteCluster(name!) }),
+  },
+  {
+    operation: 'UpdateClusterConfig',
+    method: 'POST',
+    path: UPDATE_CONFIG,
+    handle: (world, { params: [name], body }) => ({ update: world.updateClusterConfig(parseRequest('UpdateClusterConfig', body, { name: name! })) }),
+  },
+  {
+    operation: 'DescribeUpdate',
+    method: 'GET',
+    path: UPDATE,
+    handle: (world, { params: [name, id] }) => ({ update: world.describeUpdate(name!, id!) }),
   },
   {
     operation: 'CreateFargateProfile',

@@ -41,6 +41,21 @@ export interface ClusterConfig {
   selfManagedNodeGroupNames: string[];
   addons: AddonConfig[];
   disableDefaultAddons: boolean;
+  /** autoModeConfig: EKS Auto Mode (computeConfig), with its node pools (eksctl's default: general-purpose, system). */
+  autoMode?: { nodePools: string[]; nodeRoleARN?: string };
+  /** vpc.clusterEndpoints as written (eksctl defaults: public true, private false). */
+  clusterEndpoints: { publicAccess?: boolean; privateAccess?: boolean };
+  /** privateCluster.enabled: created with both endpoints, public access turned off at the end. */
+  privateCluster: boolean;
+  /** outpost: a local cluster on Outposts. */
+  outpost?: { controlPlaneOutpostARN: string; controlPlaneInstanceType?: string };
+  /** remoteNetworkConfig, passed to CreateCluster as it is (hybrid nodes). */
+  remoteNetworkConfig?: Record<string, unknown>;
+  /** What eksctl's create-time checks look at besides the above. */
+  karpenter: boolean;
+  gitops: boolean;
+  iamServiceAccounts: number;
+  podIdentityAssociations: number;
   serviceRoleARN?: string;
   fargatePodExecutionRoleARN?: string;
   subnetIds: string[];
@@ -48,7 +63,8 @@ export interface ClusterConfig {
   document: Record<string, unknown>;
 }
 
-const CLUSTER_CONFIG_FIELDS = [
+/** ClusterConfig's JSON fields in eksctl v0.230.0 (pkg/apis/eksctl.io/v1alpha5/types.go, TypeMeta first). */
+export const CLUSTER_CONFIG_FIELDS = [
   'apiVersion', 'kind', 'metadata', 'upgradePolicy', 'kubernetesNetworkConfig', 'autoModeConfig', 'remoteNetworkConfig',
   'iam', 'iamIdentityMappings', 'identityProviders', 'accessConfig', 'vpc', 'addons', 'addonsConfig', 'privateCluster',
   'nodeGroups', 'managedNodeGroups', 'fargateProfiles', 'availabilityZones', 'localZones', 'cloudWatch',
@@ -64,7 +80,8 @@ type Obj = Record<string, unknown>;
 
 export function parseClusterConfig(text: string, file: string): ClusterConfig {
   const fail = (why: string) => new EksctlError(`loading config file "${file}": ${why}`);
-  const doc = parseDocument(text);
+  // go-yaml (sigs.k8s.io/yaml, pkg/ctl/cmdutils/configfile.go's reader) honours merge keys: `<<: *anchor`.
+  const doc = parseDocument(text, { merge: true });
   if (doc.errors.length > 0) throw fail(`error converting YAML to JSON: ${doc.errors[0]!.message}`);
   const root = doc.toJS() as unknown;
   if (!isObject(root)) throw fail("couldn't get version/kind; json parse error: expected an object");
@@ -93,7 +110,11 @@ export function parseClusterConfig(text: string, file: string): ClusterConfig {
   });
   const iam = isObject(root.iam) ? root.iam : {};
   const addonsConfig = isObject(root.addonsConfig) ? root.addonsConfig : {};
-  return {
+  const autoMode = isObject(root.autoModeConfig) && root.autoModeConfig.enabled === true ? root.autoModeConfig : undefined;
+  const vpc = isObject(root.vpc) ? root.vpc : {};
+  const endpoints = isObject(vpc.clusterEndpoints) ? vpc.clusterEndpoints : {};
+  const outpost = isObject(root.outpost) ? root.outpost : {};
+  const config: ClusterConfig = {
     name,
     region,
     version: metadata.version === undefined ? undefined : String(metadata.version),
@@ -103,11 +124,34 @@ export function parseClusterConfig(text: string, file: string): ClusterConfig {
     selfManagedNodeGroupNames: arrayOf(root.nodeGroups).map((raw) => stringOf(isObject(raw) ? raw.name : undefined) ?? ''),
     addons: arrayOf(root.addons).map((raw) => readAddon(isObject(raw) ? raw : {})),
     disableDefaultAddons: addonsConfig.disableDefaultAddons === true,
+    ...(autoMode
+      ? {
+          autoMode: {
+            // pkg/apis/eksctl.io/v1alpha5/defaults.go: absent node pools are general-purpose and system.
+            nodePools: Array.isArray(autoMode.nodePools) ? autoMode.nodePools.map(String) : ['general-purpose', 'system'],
+            ...(stringOf(autoMode.nodeRoleARN) ? { nodeRoleARN: stringOf(autoMode.nodeRoleARN) } : {}),
+          },
+        }
+      : {}),
+    clusterEndpoints: {
+      ...(typeof endpoints.publicAccess === 'boolean' ? { publicAccess: endpoints.publicAccess } : {}),
+      ...(typeof endpoints.privateAccess === 'boolean' ? { privateAccess: endpoints.privateAccess } : {}),
+    },
+    privateCluster: isObject(root.privateCluster) && root.privateCluster.enabled === true,
+    ...(stringOf(outpost.controlPlaneOutpostARN)
+      ? { outpost: { controlPlaneOutpostARN: stringOf(outpost.controlPlaneOutpostARN)!, controlPlaneInstanceType: stringOf(outpost.controlPlaneInstanceType) } }
+      : {}),
+    ...(isObject(root.remoteNetworkConfig) ? { remoteNetworkConfig: root.remoteNetworkConfig } : {}),
+    karpenter: root.karpenter != null,
+    gitops: isObject(root.gitops) && root.gitops.flux != null,
+    iamServiceAccounts: arrayOf(iam.serviceAccounts).length,
+    podIdentityAssociations: arrayOf(iam.podIdentityAssociations).length,
     serviceRoleARN: stringOf(iam.serviceRoleARN),
     fargatePodExecutionRoleARN: stringOf(iam.fargatePodExecutionRoleARN),
     subnetIds: subnetIdsOf(root.vpc),
     document: root,
   };
+  return config;
 }
 
 function readProfile(profile: Obj): FargateProfileConfig {

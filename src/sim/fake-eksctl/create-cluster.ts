@@ -1,9 +1,12 @@
-// `eksctl create cluster -f FILE` in eksctl v0.230.0's order (../shared/design/eks-facts.md): control plane,
-// default addons (not waited), wait for ACTIVE, Fargate profiles one at a time, 30 s, the CoreDNS step when the
-// selector rule holds, managed nodegroups in parallel, kubeconfig, "ready".
-import { CreateAddonCommand, CreateClusterCommand, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+// `eksctl create cluster -f FILE` in eksctl v0.230.0's order (pkg/ctl/create/cluster.go, pkg/eks/tasks.go): control
+// plane, the addons created before the nodegroups (not waited), wait for ACTIVE, Fargate profiles one at a time, 30 s,
+// the CoreDNS step when the selector rule holds, managed nodegroups in parallel, the other addons (metrics-server),
+// kubeconfig, for a fully private cluster public access off, "ready".
+import { CreateClusterCommand, DescribeClusterCommand, type CreateClusterCommandInput, type EKSClient } from '@aws-sdk/client-eks';
+import { createAddons, planAddons } from './addons.js';
 import { pollEvery } from './backoff.js';
-import type { AddonConfig, ClusterConfig } from './config.js';
+import type { ClusterConfig } from './config.js';
+import { disablePublicAccess, endpointAccess, PRIVATE_ONLY_WARNING } from './endpoints.js';
 import { EksctlError } from './errors.js';
 import { enterPhase, type RunContext } from './context.js';
 import { describeAwsError } from './eks.js';
@@ -13,8 +16,8 @@ import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
 import { createManagedNodegroups, STACK_POLL_MS } from './nodegroups.js';
 import { isCoreDnsSchedulableOnFargate } from './selectors.js';
 import { DEFAULT_KUBERNETES_VERSION } from './settings.js';
+import { validateForCreate } from './validate.js';
 
-export const DEFAULT_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'];
 /**
  * The Kubernetes client takes over a second to load: start loading it while the control plane comes up, so the
  * fake's timing is the simulated one and not Node's module loading.
@@ -48,16 +51,18 @@ export interface ClusterRun extends RunContext {
 export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options: CreateClusterOptions): Promise<void> {
   const { log, eks } = ctx;
   const { name, region } = cfg;
+  validateForCreate(cfg);
   const failed = `failed to create cluster "${name}"`;
   log.info(`eksctl version ${ctx.settings.eksctlVersion}`);
   log.info(`using region ${region}`);
+  const access = endpointAccess(cfg);
+  if (!access.endpointPublicAccess && !cfg.outpost) log.warning(PRIVATE_ONLY_WARNING);
   const identity = await callerIdentity(eks, region, ctx.env, log);
   log.info(`using Kubernetes version ${cfg.version ?? DEFAULT_KUBERNETES_VERSION}`);
   log.info(`creating ${clusterLogString(cfg)}`);
   log.info(`if you encounter any issues, check CloudFormation console or try 'eksctl utils describe-stacks --region=${region} --cluster=${name}'`);
-  const addons = addonsToCreate(cfg);
-  const implicit = addons.filter((a) => !cfg.addons.some((c) => c.name === a.name)).map((a) => a.name);
-  if (implicit.length > 0) log.info(`default addons ${implicit.join(', ')} were not specified, will install them as EKS addons`);
+  const addons = planAddons(cfg, ctx.settings.eksctlVersion);
+  if (addons.implicit.length > 0) log.info(`default addons ${addons.implicit.join(', ')} were not specified, will install them as EKS addons`);
   const nodegroups = cfg.managedNodeGroups;
   log.info(taskTree(cfg, nodegroups.map((ng) => ng.name)));
   if (cfg.selfManagedNodeGroupNames.length > 0) {
@@ -69,7 +74,7 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
     await createControlPlane(ctx, cfg, identity);
     if (cfg.fargateProfiles.length > 0) loadKubeSide().catch(() => {});
     enterPhase(ctx, 'addons', failed);
-    await createAddons(ctx, name, addons);
+    await createAddons(ctx, name, addons.beforeNodegroups);
     await waitForControlPlane(ctx, name, options.timeoutMs);
     // Each phase's fault fires even when the config gives the phase nothing to do, so a test can stop eksctl there.
     enterPhase(ctx, 'fargate', failed);
@@ -107,7 +112,21 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
   const path = options.kubeconfig.write ? await saveKubeconfig(ctx, cfg, identity, options) : undefined;
   log.success(`all EKS cluster resources for "${name}" have been created`);
   if (nodegroups.length > 0) log.success(`created ${nodegroups.length} managed nodegroup(s) in cluster "${name}"`);
+  try {
+    await createAddons(ctx, name, addons.afterNodegroups);
+  } catch (error) {
+    log.warning('1 error(s) occurred while creating addons');
+    log.critical((error as Error).message);
+    throw new EksctlError('failed to create addons');
+  }
   if (path) log.info(`kubectl command should work with "${path}", try 'kubectl get pods'`);
+  if (cfg.privateCluster) {
+    try {
+      await disablePublicAccess(ctx, cfg, options.timeoutMs);
+    } catch (error) {
+      throw new EksctlError((error as Error).message);
+    }
+  }
   log.success(`EKS cluster "${name}" in "${region}" region is ready`);
 }
 
@@ -148,45 +167,43 @@ async function createControlPlane(ctx: ClusterRun, cfg: ClusterConfig, identity:
   ctx.log.info(`building cluster stack "${stack}"`);
   ctx.log.info(`deploying stack "${stack}"`);
   try {
-    await ctx.eks.send(
-      new CreateClusterCommand({
-        name: cfg.name,
-        version: cfg.version ?? DEFAULT_KUBERNETES_VERSION,
-        roleArn: cfg.serviceRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-ServiceRole`,
-        resourcesVpcConfig: { subnetIds: subnetIds(cfg), endpointPublicAccess: true, endpointPrivateAccess: false },
-        accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
-        tags: { 'alpha.eksctl.io/cluster-name': cfg.name, 'eksctl.cluster.k8s.io/v1alpha1/cluster-name': cfg.name, ...cfg.tags },
-      }),
-    );
+    await ctx.eks.send(new CreateClusterCommand(clusterRequest(cfg, identity)));
   } catch (error) {
     throw new Error(`creating CloudFormation stack "${stack}": ${describeAwsError('CreateCluster', error)}`);
   }
 }
 
-/** The default addons plus the config's own; eksctl creates them without waiting for them. */
-export function addonsToCreate(cfg: ClusterConfig): AddonConfig[] {
-  const defaults = cfg.disableDefaultAddons ? [] : DEFAULT_ADDONS.filter((name) => !cfg.addons.some((a) => a.name === name));
-  return [...defaults.map((name) => ({ name })), ...cfg.addons];
-}
-
-async function createAddons(ctx: ClusterRun, clusterName: string, addons: readonly AddonConfig[]): Promise<void> {
-  for (const addon of addons) {
-    ctx.log.info(`creating addon: ${addon.name}`);
-    try {
-      await ctx.eks.send(
-        new CreateAddonCommand({
-          clusterName,
-          addonName: addon.name,
-          ...(addon.version && addon.version !== 'latest' ? { addonVersion: addon.version } : {}),
-          ...(addon.configurationValues ? { configurationValues: addon.configurationValues } : {}),
-          ...(addon.resolveConflicts ? { resolveConflicts: addon.resolveConflicts as 'OVERWRITE' } : {}),
-        }),
-      );
-    } catch (error) {
-      throw new Error(`failed to create addon "${addon.name}": ${describeAwsError('CreateAddon', error)}`);
-    }
-    ctx.log.info(`successfully created addon: ${addon.name}`);
-  }
+/**
+ * The control plane as eksctl's CloudFormation template makes it (pkg/cfn/builder/cluster.go): never EKS's own
+ * self-managed addons; Auto Mode's compute, load balancing and block storage together; hybrid nodes' remote networks;
+ * an Outposts control plane; the endpoint access of endpoints.ts.
+ */
+function clusterRequest(cfg: ClusterConfig, identity: CallerIdentity): CreateClusterCommandInput {
+  const auto = cfg.autoMode;
+  return {
+    name: cfg.name,
+    version: cfg.version ?? DEFAULT_KUBERNETES_VERSION,
+    roleArn: cfg.serviceRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-ServiceRole`,
+    resourcesVpcConfig: { subnetIds: subnetIds(cfg), ...endpointAccess(cfg) },
+    accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
+    bootstrapSelfManagedAddons: false,
+    tags: { 'alpha.eksctl.io/cluster-name': cfg.name, 'eksctl.cluster.k8s.io/v1alpha1/cluster-name': cfg.name, ...cfg.tags },
+    ...(auto
+      ? {
+          computeConfig: {
+            enabled: true,
+            nodePools: auto.nodePools,
+            ...(auto.nodePools.length > 0 ? { nodeRoleArn: auto.nodeRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-AutoModeNodeRole` } : {}),
+          },
+          kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+          storageConfig: { blockStorage: { enabled: true } },
+        }
+      : {}),
+    ...(cfg.remoteNetworkConfig ? { remoteNetworkConfig: cfg.remoteNetworkConfig as CreateClusterCommandInput['remoteNetworkConfig'] } : {}),
+    ...(cfg.outpost
+      ? { outpostConfig: { outpostArns: [cfg.outpost.controlPlaneOutpostARN], controlPlaneInstanceType: cfg.outpost.controlPlaneInstanceType ?? 'm5d.large' } }
+      : {}),
+  };
 }
 
 async function waitForControlPlane(ctx: ClusterRun, name: string, timeoutMs: number): Promise<void> {
@@ -216,6 +233,8 @@ async function saveKubeconfig(ctx: ClusterRun, cfg: ClusterConfig, identity: Cal
       path,
       {
         clusterName: cfg.name,
+        // eksctl's ClusterConfig.ID(): an Outposts cluster's tokens name its ID (pkg/utils/kubeconfig/kubeconfig.go).
+        ...(cluster?.id ? { clusterId: cluster.id } : {}),
         region: cfg.region,
         endpoint: cluster?.endpoint ?? '',
         caData: cluster?.certificateAuthority?.data ?? '',

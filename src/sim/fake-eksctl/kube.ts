@@ -19,6 +19,8 @@ export class KubeAccess {
     private readonly region: string,
     private readonly endpoint: string,
     private readonly caData: string,
+    /** What tokens are signed for: the cluster's ID on Outposts (eksctl's ClusterConfig.ID()), its name elsewhere. */
+    private readonly tokenId: string = clusterName,
   ) {}
 
   /** eksctl's NewStdClientSet: DescribeCluster for the endpoint and CA, then a client with a fresh token. */
@@ -32,7 +34,7 @@ export class KubeAccess {
     const endpoint = cluster?.endpoint;
     const caData = cluster?.certificateAuthority?.data;
     if (!endpoint || !caData) throw new Error(`failed to get ClientSet: cluster "${clusterName}" has no endpoint or CA yet`);
-    return new KubeAccess(eks, clusterName, region, endpoint, caData);
+    return new KubeAccess(eks, clusterName, region, endpoint, caData, cluster?.id ?? clusterName);
   }
 
   async call<T>(request: (clients: KubeClients) => Promise<T>): Promise<T> {
@@ -48,7 +50,7 @@ export class KubeAccess {
   private async current(): Promise<KubeClients> {
     if (this.clients) return this.clients;
     const { token } = await createEksToken({
-      clusterName: this.clusterName,
+      clusterName: this.tokenId,
       region: this.region,
       credentials: await clientCredentials(this.eks),
     });

@@ -7,6 +7,8 @@ import { parse, stringify } from 'yaml';
 
 export interface KubeconfigTarget {
   clusterName: string;
+  /** An Outposts cluster's ID, which its tokens are signed for. */
+  clusterId?: string;
   region: string;
   endpoint: string;
   /** Base64 PEM, as DescribeCluster returns it. */
@@ -61,7 +63,7 @@ export function kubeconfigEntries(target: KubeconfigTarget) {
       user: {
         exec: {
           apiVersion: 'client.authentication.k8s.io/v1beta1',
-          args: ['eks', 'get-token', '--output', 'json', '--cluster-name', target.clusterName, '--region', target.region],
+          args: ['eks', 'get-token', '--output', 'json', '--cluster-name', target.clusterId ?? target.clusterName, '--region', target.region],
           command: 'aws',
           env,
           interactiveMode: 'IfAvailable',

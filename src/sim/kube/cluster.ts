@@ -6,7 +6,7 @@ import { SIM_REGION } from '../credentials.js';
 import { COMPUTE_TYPE_ANNOTATION, PodLifecycle, type PodTimings } from './pods.js';
 import type { FargateProfileView } from './matching.js';
 import { labelSelectorMatches } from './matching.js';
-import { coreDnsDeployment } from './coredns.js';
+import { coreDnsDeployment, metricsServerDeployment } from './coredns.js';
 import { nameSuffixes } from './names.js';
 import { resourceType, type ResourceName } from './resources.js';
 import { KubeStoreError, ObjectStore, rfc3339 } from './store.js';
@@ -28,6 +28,8 @@ export interface KubeClusterOptions {
   region?: string;
   /** Simulated seconds from scheduling to Ready; defaults: Fargate 45 s (fault fargate-start wins), EC2 5 s. */
   timings?: Partial<PodTimings>;
+  /** EKS Auto Mode: the nodes default-scheduler pods land on are Auto Mode's (`eks.amazonaws.com/compute-type: auto`). */
+  autoMode?: boolean;
 }
 
 /** A request the API server must refuse, with the Status reason and code it answers with. */
@@ -78,6 +80,7 @@ export class KubeCluster {
       timings: { fargatePodStartSeconds: 45, ec2PodStartSeconds: 5, ...options.timings },
       admissionProfiles: () => options.admissionProfiles(),
       ec2NodesAvailable: () => options.ec2NodesAvailable(),
+      nodeKind: options.autoMode ? 'auto' : 'ec2',
       nameSuffix: this.nameSuffix,
       changed: () => this.sync(),
     });
@@ -91,6 +94,12 @@ export class KubeCluster {
     const existing = this.store.get<Deployment>('deployments', 'kube-system', 'coredns');
     if (existing) return existing;
     return this.create('deployments', 'kube-system', coreDnsDeployment(this.kubernetesVersion, this.region)) as Deployment;
+  }
+
+  /** The workload of another managed addon: metrics-server's Deployment; other addons run nothing the heal looks at. */
+  installAddon(name: string): void {
+    if (name !== 'metrics-server' || this.store.get<Deployment>('deployments', 'kube-system', 'metrics-server')) return;
+    this.create('deployments', 'kube-system', metricsServerDeployment(this.region));
   }
 
   /**

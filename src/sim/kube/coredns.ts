@@ -1,4 +1,5 @@
-// The CoreDNS Deployment EKS installs with every cluster (see eks-facts.md, "CoreDNS details").
+// The CoreDNS Deployment EKS installs with every cluster (see eks-facts.md, "CoreDNS details"), and the metrics-server
+// Deployment of the EKS community addon eksctl also installs by default.
 import { COMPUTE_TYPE_ANNOTATION } from './pods.js';
 import type { Deployment } from './types.js';
 
@@ -65,6 +66,44 @@ export function coreDnsDeployment(kubernetesVersion: string, region: string): De
             },
           ],
           volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } }],
+        },
+      },
+    },
+    status: {},
+  };
+}
+
+/** Labels of the metrics-server addon's pods: its Helm chart's selector labels (release name metrics-server). */
+export const METRICS_SERVER_POD_LABELS = { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': 'metrics-server' } as const;
+
+/** The EKS metrics-server community addon: 2 replicas in kube-system, no compute-type annotation. */
+export function metricsServerDeployment(region: string): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'metrics-server', namespace: 'kube-system', uid: '', resourceVersion: '', creationTimestamp: '', labels: { ...METRICS_SERVER_POD_LABELS } },
+    spec: {
+      replicas: 2,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      selector: { matchLabels: { ...METRICS_SERVER_POD_LABELS } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { ...METRICS_SERVER_POD_LABELS } },
+        spec: {
+          priorityClassName: 'system-cluster-critical',
+          serviceAccountName: 'metrics-server',
+          schedulerName: 'default-scheduler',
+          restartPolicy: 'Always',
+          containers: [
+            {
+              name: 'metrics-server',
+              image: `602401143452.dkr.ecr.${region}.amazonaws.com/eks/metrics-server:v0.7.2-eksbuild.1`,
+              args: ['--secure-port=10250', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--metric-resolution=15s'],
+              ports: [{ name: 'https', containerPort: 10250, protocol: 'TCP' }],
+              resources: { requests: { cpu: '100m', memory: '200Mi' } },
+            },
+          ],
         },
       },
     },

@@ -26,6 +26,8 @@ export interface PodLifecycleContext {
   timings: PodTimings;
   admissionProfiles(): FargateProfileView[];
   ec2NodesAvailable(): boolean;
+  /** What the non-Fargate nodes are: a nodegroup's EC2 instances, or EKS Auto Mode's. */
+  nodeKind?: 'ec2' | 'auto';
   nameSuffix(): string;
   /** Called after every change the lifecycle makes on its own (timers), so controllers see it. */
   changed(): void;
@@ -102,7 +104,7 @@ export class PodLifecycle {
 
   private ensureEc2Nodes(): NodeObject[] {
     const existing = this.ec2Nodes();
-    for (let i = existing.length; i < EC2_NODE_COUNT; i++) existing.push(this.createNode('ec2'));
+    for (let i = existing.length; i < EC2_NODE_COUNT; i++) existing.push(this.createNode(this.ctx.nodeKind ?? 'ec2'));
     return existing;
   }
 
@@ -220,11 +222,14 @@ export class PodLifecycle {
     if (node && isFargateNode(node)) this.ctx.store.delete('nodes', undefined, nodeName);
   }
 
-  private createNode(kind: 'ec2' | 'fargate'): NodeObject {
+  private createNode(kind: 'ec2' | 'fargate' | 'auto'): NodeObject {
     const [third, fourth] = this.addresses.next();
     const ip = `192.168.${third}.${fourth}`;
     const base = `ip-192-168-${third}-${fourth}.${this.ctx.region}.compute.internal`;
-    const name = kind === 'fargate' ? `fargate-${base}` : base;
+    const instanceId = `i-0${fourth.toString(16)}${third.toString(16)}5eafc0ffee`;
+    // Auto Mode names its nodes by instance ID and labels them compute-type auto (EKS user guide, "Control if a
+    // workload is deployed on EKS Auto Mode nodes"); Fargate nodes are fargate-ip-….
+    const name = kind === 'fargate' ? `fargate-${base}` : kind === 'auto' ? instanceId : base;
     const zone = `${this.ctx.region}${'abc'[(third + fourth) % 3]}`;
     const labels: Record<string, string> = {
       'kubernetes.io/arch': 'amd64',
@@ -236,7 +241,12 @@ export class PodLifecycle {
       'failure-domain.beta.kubernetes.io/zone': zone,
     };
     if (kind === 'fargate') labels[COMPUTE_TYPE_ANNOTATION] = 'fargate';
-    else {
+    else if (kind === 'auto') {
+      labels[COMPUTE_TYPE_ANNOTATION] = 'auto';
+      labels['karpenter.sh/nodepool'] = 'general-purpose';
+      labels['eks.amazonaws.com/nodeclass'] = 'default';
+      labels['node.kubernetes.io/instance-type'] = 'c6a.large';
+    } else {
       labels['eks.amazonaws.com/capacityType'] = 'ON_DEMAND';
       labels['eks.amazonaws.com/nodegroup'] = 'ng-1';
       labels['node.kubernetes.io/instance-type'] = 'm5.large';
@@ -246,7 +256,7 @@ export class PodLifecycle {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name, uid: '', resourceVersion: '', creationTimestamp: '', labels },
-      spec: kind === 'fargate' ? { taints: [FARGATE_TAINT], providerID: `aws:///${zone}/fargate-${ip}` } : { providerID: `aws:///${zone}/i-0${fourth.toString(16)}${third.toString(16)}5eafc0ffee` },
+      spec: kind === 'fargate' ? { taints: [FARGATE_TAINT], providerID: `aws:///${zone}/fargate-${ip}` } : { providerID: `aws:///${zone}/${instanceId}` },
       status: {
         conditions: [
           { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: now, lastTransitionTime: now },

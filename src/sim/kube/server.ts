@@ -26,6 +26,8 @@ export interface KubeServerOptions {
    * name is only inside the signature). Without it such tokens cannot be matched and get 401.
    */
   clusterNames?(): string[];
+  /** True for a cluster whose API server takes no connection from here (fault outside-vpc, private endpoint). */
+  refusesConnection?(clusterName: string): boolean;
   port?: number;
   /** Seed of the kube-5xx fault's generator. */
   randomSeed?: number;
@@ -89,6 +91,11 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
       tokenTtlSeconds: options.faults.tokenTtlSeconds,
     });
     // The reason stays in the server: a real API server answers every failed authentication with a bare 401.
+    if (auth.ok && options.refusesConnection?.(auth.clusterName)) {
+      // No answer at all, as from an endpoint that resolves to addresses inside a VPC this machine cannot reach.
+      req.socket.destroy();
+      return;
+    }
     const cluster = auth.ok ? options.lookupCluster(auth.clusterName) : undefined;
     if (!cluster) {
       unauthorized++;

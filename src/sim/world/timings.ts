@@ -20,6 +20,10 @@ export interface SimTimings {
   fargatePodStartSeconds: number;
   /** default-scheduler pod on an EC2 node → Running and Ready; applied by the Kubernetes side. */
   ec2PodStartSeconds: number;
+  /** Auto Mode: control plane ACTIVE → its first nodes take pods (EC2 instances launch in about a minute). */
+  autoModeNodeSeconds: number;
+  /** UpdateClusterConfig (endpoint access): UPDATING → ACTIVE with the new access. */
+  clusterUpdateSeconds: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<SimTimings> = Object.freeze({
@@ -32,6 +36,8 @@ export const DEFAULT_TIMINGS: Readonly<SimTimings> = Object.freeze({
   webhookDelaySeconds: 10,
   fargatePodStartSeconds: 45,
   ec2PodStartSeconds: 5,
+  autoModeNodeSeconds: 45,
+  clusterUpdateSeconds: 120,
 });
 
 export function resolveTimings(overrides: Partial<SimTimings> = {}): SimTimings {
