@@ -130,7 +130,11 @@ describe('check and heal on every kind of cluster the simulated eksctl made', ()
       expect(checked.report).toMatchObject({ ok: false, exitCode: 6, coredns: null, error: line });
       expect(checked.stderr).toBe(`safe-eksctl: ${line}\n`);
       const text = captureIo();
-      await expect(check({ cluster: 'k-private', region: s.region, output: 'text' }, text, deps())).rejects.toMatchObject({ exitCode: 6, message: line });
+      // In text too the gate answers with its report (what it read, the rest unknown) and the one line on stderr.
+      expect(await check({ cluster: 'k-private', region: s.region, output: 'text' }, text, deps())).toBe(6);
+      expect(text.out()).toContain('Cluster "k-private" in us-west-2: NOT healthy (exit 6)');
+      expect(text.out()).toContain(`  - ${line}`);
+      expect(text.err()).toBe(`safe-eksctl: ${line}\n`);
       const healed = await healJson('k-private');
       expect(healed.exitCode).toBe(6);
       expect(healed.report).toMatchObject({ exitCode: 6, error: line });
