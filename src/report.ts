@@ -1,5 +1,8 @@
 // What a run did, as the summary a person reads and the JSON report a pipeline parses (`--output json`).
+import type { RestartProbe } from './core/restart-gate.js';
 import { ExitCode } from './errors.js';
+
+export type { RestartProbe };
 
 export type PhaseStatus = 'ok' | 'failed' | 'skipped';
 
@@ -34,6 +37,12 @@ export interface CoreDnsRecord {
    * or its nodegroups); absent when every restart came after eksctl, or none was made. `restarts` counts both.
    */
   healedDuringEksctl?: boolean;
+  /** Dry-run creates made to ask the Fargate webhook whether a restart would land on Fargate. */
+  probes: number;
+  /** One per restart, in order: what the probe answered just before it. */
+  restartProbes: RestartProbe[];
+  /** Why the probe was not used (the dry run refused, or its answer unusable): the restarts then followed a guess. */
+  probeFallback?: string;
 }
 
 /** One owner of pods a Fargate profile stranded (`--workloads`), and what was done about it. */
@@ -50,6 +59,12 @@ export interface WorkloadRecord {
   action: 'restarted' | 'deleted' | 'reported' | 'left' | 'failed';
   /** Rollout restarts made (restarted owners only; more than one when the webhook missed the profile). */
   restarts: number;
+  /** Dry-run probes of the Fargate webhook made for this owner. */
+  probes: number;
+  /** One per restart: what the probe answered just before it. */
+  restartProbes: RestartProbe[];
+  /** Why this owner was restarted without the probe. */
+  probeFallback?: string;
   desired?: number;
   ready?: number;
   /** Why, in one line. */
@@ -136,8 +151,8 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads'> & { workl
     cluster,
     phases: phases.map((p) => ({ ...p })),
     profiles: profiles.map((p) => ({ ...p })),
-    coredns: coredns ? { ...coredns } : null,
-    workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
+    coredns: coredns ? { ...coredns, restartProbes: coredns.restartProbes.map((r) => ({ ...r })) } : null,
+    workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods], restartProbes: w.restartProbes.map((r) => ({ ...r })) })) : null,
     ...(error !== undefined ? { error } : {}),
     ...(simulated ? { simulated: { ...simulated } } : {}),
   };
@@ -175,6 +190,8 @@ export function formatSummary(report: RunReport): string {
           : 'not restarted'
         : `restarted ${restartCount(c)}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
     lines.push(`CoreDNS: ${c.ready}/${c.desired} ready; ${c.stuckBefore} stuck before; ${action}`);
+    const probes = probeLine(c);
+    if (probes) lines.push(`  ${probes}`);
   }
   if (report.workloads) {
     lines.push(report.workloads.length === 0 ? 'Workloads: nothing stranded' : 'Workloads:');
@@ -184,6 +201,19 @@ export function formatSummary(report: RunReport): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * "Fargate probe: 4 dry runs; restart 1 after it said Fargate (profile fp-kube-system)", plus why the probe was not
+ * used; empty when nothing was probed or restarted.
+ */
+export function probeLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes' | 'probeFallback'>): string {
+  if (r.probes === 0 && r.restartProbes.length === 0) return '';
+  const restarts = r.restartProbes.map(
+    (p, i) => `restart ${i + 1} ${p.probe === 'fargate' ? `after it said Fargate${p.profile ? ` (profile ${p.profile})` : ''}` : 'without it'}`,
+  );
+  const fallback = r.probeFallback ? `; not used: ${r.probeFallback}` : '';
+  return `Fargate probe: ${plural(r.probes, 'dry run')}${restarts.length > 0 ? `; ${restarts.join('; ')}` : ''}${fallback}`;
 }
 
 /** "once", "3 times", with when the first restart came if it was while eksctl ran. */

@@ -1,0 +1,75 @@
+// The step before every restart a heal makes: ask the Fargate webhook with a dry-run pod from the owner's template
+// (core/probe.ts), and restart only once it says Fargate. The decisions are core/restart-gate.ts's; this makes the
+// call through KubeApi.
+import { KubeApiError, type KubeApi } from '../adapters/kube.js';
+import type { Clock } from '../core/backoff.js';
+import { probePodFor, readProbeAnswer, templateScheduler, type ProbeTarget, type TemplateChange } from '../core/probe.js';
+import {
+  nextRestartStep,
+  PROBE_INTERVAL_MS,
+  recordProbe,
+  type ProbeGate,
+  type ProbeOutcome,
+  type ProbeSupport,
+  type RestartProbe,
+  type RestartTimes,
+} from '../core/restart-gate.js';
+
+/** One dry-run create of the pod the owner's controller would make after the restart. */
+export async function probeOwner(kube: Pick<KubeApi, 'dryRunCreatePod'>, target: ProbeTarget, change: TemplateChange): Promise<ProbeOutcome> {
+  try {
+    const answer = await kube.dryRunCreatePod(probePodFor(target, change));
+    return { kind: 'answered', verdict: readProbeAnswer(answer, templateScheduler(target.template)) };
+  } catch (error) {
+    if (!(error instanceof KubeApiError)) throw error;
+    return error.retryable ? { kind: 'transient', why: error.message } : { kind: 'refused', why: error.message };
+  }
+}
+
+export interface GateContext {
+  kube: Pick<KubeApi, 'dryRunCreatePod'>;
+  clock: Clock;
+  gate: ProbeGate;
+  support: ProbeSupport;
+  /** Called once per run, when the probe turns out unusable: the reason the fallback runs. */
+  onFallback?: ((why: string) => void) | undefined;
+}
+
+export type GateStep =
+  /** Restart now; `probe` says what the webhook answered. */
+  | { kind: 'restart'; probe: RestartProbe }
+  /**
+   * The webhook said Fargate a second or more after the pods were last read (it had kept the restart waiting): read
+   * them again, then restart if they are still stuck. A read just before the answer needs no second look.
+   */
+  | { kind: 'read-again' }
+  /** Nothing to do before `untilMs`. */
+  | { kind: 'wait'; untilMs: number; why: 'backoff' | 'grace' | 'webhook' };
+
+/**
+ * One step toward restarting an owner whose pods are stuck, as read at `readAt`: probes at most once (never sooner
+ * than PROBE_INTERVAL_MS after the last probe) and says whether to restart now.
+ */
+export async function stepTowardRestart(
+  ctx: GateContext,
+  target: ProbeTarget,
+  change: TemplateChange,
+  times: Omit<RestartTimes, 'now'>,
+  readAt: number,
+): Promise<GateStep> {
+  const { clock, gate, support } = ctx;
+  let step = nextRestartStep(gate, support, { ...times, now: clock.now() });
+  if (step.kind === 'probe') {
+    const outcome = await probeOwner(ctx.kube, target, change);
+    // Read after the await: owners probing side by side must not each announce the same fallback.
+    const before = support.fallback;
+    recordProbe(gate, support, outcome, clock.now());
+    if (before === undefined && support.fallback !== undefined) ctx.onFallback?.(support.fallback);
+    step = nextRestartStep(gate, support, { ...times, now: clock.now() });
+  }
+  if (step.kind === 'restart' && step.probe.probe === 'fargate' && (gate.lastProbeAt ?? 0) - readAt >= PROBE_INTERVAL_MS) return { kind: 'read-again' };
+  // Only a clock that went backwards asks for a second probe in one step; it waits out the interval instead.
+  if (step.kind === 'probe') return { kind: 'wait', untilMs: (gate.lastProbeAt ?? clock.now()) + PROBE_INTERVAL_MS, why: 'webhook' };
+  return step;
+}
+
