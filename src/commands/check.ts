@@ -1,6 +1,7 @@
 // `safe-eksctl check --cluster NAME`: the read-only gate. Lists every Fargate profile and every CoreDNS pod and says
 // why a stuck one is stuck; exit 0 when every profile is ACTIVE and CoreDNS is fully Ready, else 1. It only reads:
-// DescribeCluster, ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes.
+// DescribeCluster, ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes; for a stuck CoreDNS also
+// one server-side dry-run pod create, which persists nothing, to say whether a restart would land on Fargate now.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksApi, EksApiError, type EksApi, type FargateProfileState } from '../adapters/eks.js';
 import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
@@ -11,7 +12,8 @@ import { systemClock, type Clock } from '../core/backoff.js';
 import { classifyCoreDnsPods, type ClassifiedPod, type PodState } from '../core/pods.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
+import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
+import { restartOutlook, type RestartOutlook } from '../tasks/restart-gate.js';
 
 export interface CheckOptions {
   cluster: string;
@@ -51,7 +53,15 @@ export interface CheckReport {
   region: string;
   profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[];
   /** null when the check could not look (see `error`). */
-  coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] } | null;
+  coredns: {
+    found: boolean;
+    desired: number;
+    ready: number;
+    updated: number;
+    pods: CheckedPod[];
+    /** For stuck pods only (else null): whether a restart now would land on Fargate, by the webhook's own answer. */
+    restartNow: RestartOutlook | null;
+  } | null;
   /** Why the check failed, one line each; empty when ok. */
   problems: string[];
   /** What could not be read, when the check could not look at all (exit 1: the gate fails closed). */
@@ -144,6 +154,7 @@ async function inspect(
   const active = profiles.filter((p) => p.status === 'ACTIVE');
   let deployment: DeploymentInfo | undefined;
   let pods: CheckedPod[] = [];
+  let restartNow: RestartOutlook | null = null;
   try {
     deployment = await kube.getDeployment(COREDNS_NAMESPACE, COREDNS_DEPLOYMENT);
     const nodes = await kube.listNodes();
@@ -153,6 +164,12 @@ async function inspect(
       ec2NodesAvailable: nodes.some(isUsableEc2Node),
     });
     pods = await Promise.all(classified.map((c) => checkedPod(kube, c)));
+    const stuck = classified.find((c) => c.state === 'stuck');
+    if (deployment && stuck) {
+      const removeAnnotations = deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2' ? [COMPUTE_TYPE_ANNOTATION] : [];
+      const target = { namespace: COREDNS_NAMESPACE, ownerName: COREDNS_DEPLOYMENT, template: deployment.template, examplePod: stuck.pod };
+      restartNow = await restartOutlook(kube, target, { at: new Date(clock.now()), removeAnnotations }, stuck.profile);
+    }
   } catch (error) {
     throw cannot(`read CoreDNS in "${name}"`, error);
   }
@@ -177,7 +194,7 @@ async function inspect(
     cluster: name,
     region,
     profiles: profiles.map(({ name: n, status, selectors, healthIssues }) => ({ name: n, status, selectors, healthIssues })),
-    coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods },
+    coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods, restartNow },
     problems,
   };
 }
@@ -230,6 +247,7 @@ export function formatCheck(report: CheckReport): string {
   if (report.problems.length > 0) {
     lines.push('Problems:');
     for (const p of report.problems) lines.push(`  - ${p}`);
+    if (c?.restartNow) lines.push(`Restart now: ${c.restartNow.detail}`);
     if (c?.pods.some((p) => p.state === 'stuck')) lines.push(`Run: safe-eksctl heal --cluster ${report.cluster} --region ${report.region}`);
   }
   return `${lines.join('\n')}\n`;

@@ -73,3 +73,35 @@ export async function stepTowardRestart(
   return step;
 }
 
+/** Whether restarting an owner now would put its new pods on Fargate: `check`'s answer for a stuck CoreDNS. */
+export interface RestartOutlook {
+  /** null when the probe could not tell (refused, unusable, or the API server failed). */
+  wouldLandOnFargate: boolean | null;
+  /** The profile the webhook named, or else the one that matches the stuck pods. */
+  profile: string | null;
+  /** One line for the user. */
+  detail: string;
+}
+
+/** One probe, as the heal's next restart would make it (with the same annotation changes), read as advice. */
+export async function restartOutlook(kube: Pick<KubeApi, 'dryRunCreatePod'>, target: ProbeTarget, change: TemplateChange, matching: string | undefined): Promise<RestartOutlook> {
+  const outcome = await probeOwner(kube, target, change);
+  const unknown = (why: string): RestartOutlook => ({
+    wouldLandOnFargate: null,
+    profile: matching ?? null,
+    detail: `whether a restart would land on Fargate now is unknown: the dry-run probe failed (${why})`,
+  });
+  if (outcome.kind !== 'answered') return unknown(outcome.why);
+  const { verdict } = outcome;
+  if (verdict.kind === 'unusable') return unknown(verdict.why);
+  const named = matching ? `profile "${matching}"` : 'a matching profile';
+  if (verdict.kind === 'fargate') {
+    const profile = verdict.profile ?? matching ?? null;
+    return { wouldLandOnFargate: true, profile, detail: `a restart now lands on Fargate${profile ? ` (profile "${profile}")` : ''}: heal will work now` };
+  }
+  return {
+    wouldLandOnFargate: false,
+    profile: matching ?? null,
+    detail: `the Fargate webhook does not see ${named} yet: a new pod would still go to ${verdict.scheduler}; heal waits for the webhook before it restarts`,
+  };
+}
