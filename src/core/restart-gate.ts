@@ -8,7 +8,7 @@ import type { ProbeVerdict } from './probe.js';
 
 /** Least time between two probes of one owner: the probe must never turn into a request storm. */
 export const PROBE_INTERVAL_MS = 1_000;
-/** A Fargate answer older than this is asked again before a restart relies on it. */
+/** A Fargate answer (or a look at the stuck pods) older than this is renewed before a restart relies on it. */
 export const ANSWER_FRESH_MS = 5_000;
 
 /** Whether the dry-run probe works on this cluster; shared by every owner a run heals, so the reason is given once. */

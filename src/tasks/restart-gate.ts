@@ -5,6 +5,7 @@ import { KubeApiError, type KubeApi } from '../adapters/kube.js';
 import type { Clock } from '../core/backoff.js';
 import { probePodFor, readProbeAnswer, templateScheduler, type ProbeTarget, type TemplateChange } from '../core/probe.js';
 import {
+  ANSWER_FRESH_MS,
   nextRestartStep,
   PROBE_INTERVAL_MS,
   recordProbe,
@@ -39,8 +40,8 @@ export type GateStep =
   /** Restart now; `probe` says what the webhook answered. */
   | { kind: 'restart'; probe: RestartProbe }
   /**
-   * The webhook said Fargate a second or more after the pods were last read (it had kept the restart waiting): read
-   * them again, then restart if they are still stuck. A read just before the answer needs no second look.
+   * The webhook said Fargate, but the pods were last read more than ANSWER_FRESH_MS ago (a long --poll-interval):
+   * read them again, then restart if they are still stuck.
    */
   | { kind: 'read-again' }
   /** Nothing to do before `untilMs`. */
@@ -67,7 +68,9 @@ export async function stepTowardRestart(
     if (before === undefined && support.fallback !== undefined) ctx.onFallback?.(support.fallback);
     step = nextRestartStep(gate, support, { ...times, now: clock.now() });
   }
-  if (step.kind === 'restart' && step.probe.probe === 'fargate' && (gate.lastProbeAt ?? 0) - readAt >= PROBE_INTERVAL_MS) return { kind: 'read-again' };
+  // The answer says the new pods go to Fargate, so a restart cannot leave CoreDNS in the same Pending state; the pods
+  // it replaces were stuck a few seconds ago at most. Another look would only add its round trips to the latency.
+  if (step.kind === 'restart' && step.probe.probe === 'fargate' && clock.now() - readAt > ANSWER_FRESH_MS) return { kind: 'read-again' };
   // Only a clock that went backwards asks for a second probe in one step; it waits out the interval instead.
   if (step.kind === 'probe') return { kind: 'wait', untilMs: (gate.lastProbeAt ?? clock.now()) + PROBE_INTERVAL_MS, why: 'webhook' };
   return step;

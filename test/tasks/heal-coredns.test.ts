@@ -104,10 +104,10 @@ describe('healCoreDns', () => {
     // Pods are read on the poll schedule (0, 1, 2.5 s), not once per probe.
     expect(kube.counts.listPods).toBe(3);
     await vi.advanceTimersByTimeAsync(1);
-    // The fifth probe says Fargate: the pods are read again, still stuck, and CoreDNS is restarted at once.
+    // The fifth probe says Fargate: CoreDNS is restarted at once, on the look of 1.5 s before.
     expect(kube.probes.map((p) => p.at - T0)).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
     expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([4_000]);
-    expect(kube.counts.listPods).toBe(4);
+    expect(kube.counts.listPods).toBe(3);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await run).toMatchObject({ ok: true, value: { restarts: 1, stuckBefore: 2, ready: 2, probes: 5, restartProbes: [{ probe: 'fargate', profile: 'fp-coredns' }] } });
     expect(kube.counts.dryRunCreatePod).toBe(5);
@@ -172,17 +172,31 @@ describe('healCoreDns', () => {
     expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 1, restartProbes: [{ probe: 'skipped' }], probeFallback: expect.stringContaining('unusable') } });
   });
 
-  it('a 503 on the read after the Fargate answer retries in a second, not at the next poll, and only a good read restarts', async () => {
-    // Reads at 0 and 1 s, probes at 0, 1, 2 s; the webhook says Fargate at 2 s, and the read that follows (call 9) fails.
-    const kube = new FakeKube({ initial: stuckPods, webhookSeesAt: T0 + 1_500, failCalls: { 9: new KubeApiError(503, 'read deployment: HTTP 503') } });
+  it('a 503 on the restart itself is tried again a second later, after another look at the pods', async () => {
+    // Calls 1–3 read, 4 probes (Fargate), 5 is the restart, which fails.
+    const kube = new FakeKube({ initial: stuckPods, failCalls: { 5: new KubeApiError(503, 'restart deployment: HTTP 503') } });
     const run = settle(healCoreDns(kube, options()));
-    await vi.advanceTimersByTimeAsync(2_999);
+    await vi.advanceTimersByTimeAsync(999);
     expect(kube.restarts).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([3_000]);
-    expect(kube.counts.getDeployment).toBe(4);
+    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([1_000]);
+    expect(kube.counts).toMatchObject({ getDeployment: 2, restartDeployment: 2, dryRunCreatePod: 1 });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 3 } });
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 1 } });
+  });
+
+  it('with a long --poll-interval, a Fargate answer more than 5 s after the last look reads the pods again before the restart', async () => {
+    const kube = new FakeKube({ initial: stuckPods, webhookSeesAt: T0 + 7_500 });
+    const every30s = (function* () {
+      for (;;) yield 30_000;
+    })();
+    const run = settle(healCoreDns(kube, options({ delays: every30s })));
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(kube.probes.map((p) => p.at - T0)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000]);
+    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([8_000]);
+    expect(kube.counts.listPods).toBe(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 9 } });
   });
 
   it('a probe answered 503 is asked again a second later, not taken for a refusal', async () => {
