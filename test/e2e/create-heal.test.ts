@@ -30,15 +30,16 @@ describe.concurrent('safe-eksctl create: the configurations of the bug report', 
     expectHealthy(run);
     // Recorded in the order their waits end: both are ACTIVE at the first poll, so either may answer first.
     expect(run.report?.profiles.map((p) => p.name).sort()).toEqual(['fp-default', 'fp-kube-system']);
-    expect(run.report?.coredns).toEqual({
+    // The restart may fall while eksctl still runs (its 30 s sleep is 0.15 real seconds here) or after: once either way.
+    expect(run.report?.coredns).toMatchObject({
       desired: 2,
       ready: 2,
       stuckBefore: 2,
       restarts: 1,
       annotationRemoved: false,
-      probes: expect.any(Number),
       restartProbes: [{ probe: 'fargate', profile: 'fp-kube-system' }],
     });
+    expect(run.report?.coredns?.probes).toBeGreaterThanOrEqual(1);
   });
 
   it('no labels with eksctl 0.230.0: eksctl moves CoreDNS itself, safe-eksctl restarts nothing', async () => {
