@@ -61,10 +61,12 @@ export async function stepTowardRestart(
   const { clock, gate, support } = ctx;
   let step = nextRestartStep(gate, support, { ...times, now: clock.now() });
   if (step.kind === 'probe') {
+    // Probes are paced from one's start to the next's: a slow answer does not stretch the wait for the webhook.
+    const askedAt = clock.now();
     const outcome = await probeOwner(ctx.kube, target, change);
     // Read after the await: owners probing side by side must not each announce the same fallback.
     const before = support.fallback;
-    recordProbe(gate, support, outcome, clock.now());
+    recordProbe(gate, support, outcome, askedAt);
     if (before === undefined && support.fallback !== undefined) ctx.onFallback?.(support.fallback);
     step = nextRestartStep(gate, support, { ...times, now: clock.now() });
   }

@@ -29,6 +29,8 @@ export interface FakeKubeOptions {
   probeError?: KubeApiError;
   /** What the dry-run answer says, overriding the webhook (an unusable answer, say). */
   probeAnswer?: (pod: ProbePod) => ProbeAnswer;
+  /** How long each dry-run create takes to answer. */
+  probeLatencyMs?: number;
   nodes?: NodeInfo[];
   /** Calls (by count, 1-based across all calls) answered with this error. */
   failCalls?: Record<number, KubeApiError>;
@@ -103,6 +105,7 @@ export class FakeKube implements KubeApi {
   async dryRunCreatePod(pod: ProbePod): Promise<ProbeAnswer> {
     this.probes.push({ at: Date.now(), pod });
     this.tick('dryRunCreatePod');
+    if (this.options.probeLatencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.probeLatencyMs));
     if (this.options.probeError) throw this.options.probeError;
     if (this.options.probeAnswer) return this.options.probeAnswer(pod);
     // The webhook skips compute-type: ec2 pods, as the real one does.

@@ -113,6 +113,20 @@ describe('healCoreDns', () => {
     expect(kube.counts.dryRunCreatePod).toBe(5);
   });
 
+  it('probes are paced start to start: an answer that takes 300 ms does not stretch the second between them', async () => {
+    const kube = new FakeKube({ initial: stuckPods, webhookSeesAt: T0 + 2_500, probeLatencyMs: 300 });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(3_299);
+    expect(kube.probes.map((p) => p.at - T0)).toEqual([0, 1_000, 2_000, 3_000]);
+    expect(kube.restarts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    // Restarted as the answer arrives, with the very template the probe asked about (its restartedAt stamp).
+    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([3_000]);
+    expect(kube.probes[3]?.pod.annotations['kubectl.kubernetes.io/restartedAt']).toBe(new Date(T0 + 3_000).toISOString().replace('.000Z', 'Z'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 4 } });
+  });
+
   it('replacements that missed Fargate although the probe said Fargate get another restart after the backoff, probed first', async () => {
     // Two webhook replicas that disagree: the one the probe reached sees the profile, the one the ReplicaSet reached not.
     const kube = new FakeKube({ initial: stuckPods, onRestart: (n) => (n === 1 ? stuckPods : fargatePods(45_000)) });
