@@ -62,8 +62,6 @@ const ALONE: FaultCase[] = [
   { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5, earlyHealMayLook: true },
   { faults: ['webhook-delay=40'], ...STUCK, exitCode: 0 },
-  // The webhook answers in 3 s, inside its 5 s timeout: every pod create waits for it, and it still captures.
-  { faults: ['webhook-latency=3'], ...STUCK, exitCode: 0 },
   // An identity without RBAC create pods: the dry-run probe is refused, the heal falls back to its guess and still heals.
   { faults: ['dry-run-refused=403'], ...STUCK, exitCode: 0 },
   // A webhook slower than its 5 s timeout captures nothing (failurePolicy Ignore): the probe says so every time, so
