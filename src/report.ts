@@ -216,6 +216,12 @@ export function probeLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes' | 'p
   return `Fargate probe: ${plural(r.probes, 'dry run')}${restarts.length > 0 ? `; ${restarts.join('; ')}` : ''}${fallback}`;
 }
 
+/** "; the Fargate probe said yes first (3 probes)" when every restart followed the webhook's answer, for titles. */
+export function probedLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes'>): string {
+  if (r.restartProbes.length === 0 || r.restartProbes.some((p) => p.probe !== 'fargate')) return '';
+  return `; the Fargate probe said yes first (${plural(r.probes, 'probe')})`;
+}
+
 /** "once", "3 times", with when the first restart came if it was while eksctl ran. */
 export function restartCount(c: Pick<CoreDnsRecord, 'restarts' | 'healedDuringEksctl'>): string {
   const count = c.restarts === 1 ? 'once' : `${c.restarts} times`;

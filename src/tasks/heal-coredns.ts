@@ -12,7 +12,7 @@ import {
 import { fallbackLine, newProbeGate, newProbeSupport, PROBE_INTERVAL_MS, restartMade, type ProbeGate, type ProbeSupport } from '../core/restart-gate.js';
 import { KubeApiError, type DeploymentInfo, type KubeApi, type NodeInfo } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
-import { plural, restartCount, type CoreDnsRecord } from '../report.js';
+import { probedLine, restartCount, type CoreDnsRecord } from '../report.js';
 import { neverRuns, timeoutMessage, waitingFor } from './coredns-messages.js';
 import { stepTowardRestart, type GateContext } from './restart-gate.js';
 
@@ -145,10 +145,47 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
   let stuck: StuckView | undefined;
   let activity = 'waiting for CoreDNS to be Ready';
 
+  /** One step toward restarting the stuck pods `view` found: the time to come back when it has to wait, or 'read'. */
+  const towardRestart = async (view: StuckView): Promise<number | 'read'> => {
+    const removeEc2 = view.deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2';
+    const change = { at: new Date(clock.now()), ...(removeEc2 ? { removeAnnotations: [COMPUTE_TYPE_ANNOTATION] } : {}) };
+    const target = { namespace, ownerName: deploymentName, template: view.deployment.template, examplePod: view.freshStuck[0]?.pod };
+    const first = record.restarts === 0;
+    const times = { notBefore: first ? 0 : state.nextRestartAt, fallbackNotBefore: first ? (options.firstRestartNotBefore ?? 0) : 0 };
+    const step = await stepTowardRestart(gate, target, change, times, view.readAt);
+    record.probes = state.gate.probes;
+    if (step.kind === 'restart') {
+      await kube.restartDeployment(namespace, deploymentName, change);
+      record.restarts++;
+      record.annotationRemoved ||= removeEc2;
+      record.restartProbes.push(step.probe);
+      if (step.probe.probe === 'skipped' && state.support.fallback) record.probeFallback = state.support.fallback;
+      restartMade(state.gate);
+      state.podsAtRestart = new Set(view.pods.map((p) => p.name));
+      state.nextRestartAt = clock.now() + (state.restartBackoff.next().value ?? 0);
+      stuck = undefined;
+      activity = record.restarts === 1 ? 'restarted; waiting for Fargate pods' : 'replacements missed Fargate; restarted again';
+      return Infinity;
+    }
+    if (step.kind === 'read-again') {
+      nextReadAt = clock.now();
+      return 'read';
+    }
+    activity = waitingFor(step.why, view.freshStuck[0]?.profile, state.gate);
+    return step.untilMs;
+  };
+
   for (;;) {
     signal?.throwIfAborted();
     let wakeAt = Infinity;
+    let stepped = false;
     try {
+      // A probe that is due goes before a read that is due: the read cannot hasten the restart, only delay it.
+      if (stuck) {
+        const next = await towardRestart(stuck);
+        stepped = next !== 'read';
+        if (next !== 'read') wakeAt = next;
+      }
       if (clock.now() >= nextReadAt) {
         activity = 'waiting for CoreDNS to be Ready';
         nextReadAt = clock.now() + (delays.next().value ?? 0);
@@ -181,38 +218,17 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
           return { ...record, found: true, pods: classified };
         }
       }
-      if (stuck) {
-        const removeEc2 = stuck.deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2';
-        const change = { at: new Date(clock.now()), ...(removeEc2 ? { removeAnnotations: [COMPUTE_TYPE_ANNOTATION] } : {}) };
-        const target = { namespace, ownerName: deploymentName, template: stuck.deployment.template, examplePod: stuck.freshStuck[0]?.pod };
-        const first = record.restarts === 0;
-        const times = { notBefore: first ? 0 : state.nextRestartAt, fallbackNotBefore: first ? (options.firstRestartNotBefore ?? 0) : 0 };
-        const step = await stepTowardRestart(gate, target, change, times, stuck.readAt);
-        record.probes = state.gate.probes;
-        if (step.kind === 'restart') {
-          await kube.restartDeployment(namespace, deploymentName, change);
-          record.restarts++;
-          record.annotationRemoved ||= removeEc2;
-          record.restartProbes.push(step.probe);
-          if (step.probe.probe === 'skipped' && state.support.fallback) record.probeFallback = state.support.fallback;
-          restartMade(state.gate);
-          state.podsAtRestart = new Set(stuck.pods.map((p) => p.name));
-          state.nextRestartAt = clock.now() + (state.restartBackoff.next().value ?? 0);
-          stuck = undefined;
-          activity = record.restarts === 1 ? 'restarted; waiting for Fargate pods' : 'replacements missed Fargate; restarted again';
-        } else if (step.kind === 'read-again') {
-          nextReadAt = clock.now();
-        } else {
-          wakeAt = step.untilMs;
-          activity = waitingFor(step.why, stuck.freshStuck[0]?.profile, state.gate);
-        }
+      if (stuck && !stepped) {
+        const next = await towardRestart(stuck);
+        // A second 'read' cannot come: this read is fresh.
+        if (next !== 'read') wakeAt = next;
       }
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
       if (!error.retryable) throw fail(`CoreDNS cannot be checked: ${error.message}`, error);
       lastTransient = error;
       // A failed call is tried again in a second, not at the next poll: several in a row would otherwise cost minutes.
-      // A restart under way keeps the last good read; only a read made after the webhook's answer lets it restart.
+      // A restart under way keeps the last good read to go by.
       nextReadAt = Math.min(nextReadAt, clock.now() + PROBE_INTERVAL_MS);
       if (stuck) wakeAt = clock.now() + PROBE_INTERVAL_MS;
       activity = `retrying after: ${error.message}`;
@@ -278,8 +294,3 @@ export function healCoreDnsTask<Ctx>({ connect, profiles, onResult, ...options }
   };
 }
 
-/** "; the Fargate probe said yes first (3 probes)" when every restart followed the webhook's answer. */
-export function probedLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes'>): string {
-  if (r.restartProbes.length === 0 || r.restartProbes.some((p) => p.probe !== 'fargate')) return '';
-  return `; the Fargate probe said yes first (${plural(r.probes, 'probe')})`;
-}

@@ -41,6 +41,8 @@ export class FakeKube implements KubeApi {
   pods: FakePod[] = [];
   templateAnnotations: Record<string, string>;
   readonly restarts: { at: string; removeAnnotations: readonly string[] }[] = [];
+  /** listPods calls made before each restart. */
+  readonly readsAtRestart: number[] = [];
   readonly counts = { getDeployment: 0, listPods: 0, listNodes: 0, listEvents: 0, restartDeployment: 0, dryRunCreatePod: 0 };
   /** Every dry-run pod, with when it was sent. */
   readonly probes: { at: number; pod: ProbePod }[] = [];
@@ -144,6 +146,7 @@ export class FakeKube implements KubeApi {
   async restartDeployment(_namespace: string, _name: string, { at, removeAnnotations = [] }: RestartOptions): Promise<void> {
     this.tick('restartDeployment');
     this.restarts.push({ at: at.toISOString(), removeAnnotations });
+    this.readsAtRestart.push(this.counts.listPods);
     for (const key of removeAnnotations) delete this.templateAnnotations[key];
     this.templateAnnotations['kubectl.kubernetes.io/restartedAt'] = at.toISOString();
     this.generation++;

@@ -113,6 +113,17 @@ describe('healCoreDns', () => {
     expect(kube.counts.dryRunCreatePod).toBe(5);
   });
 
+  it('a probe due with a read goes first: the restart does not wait for the read', async () => {
+    // At 1 s both are due (the poll schedule and the probe's second); the probe says Fargate.
+    const kube = new FakeKube({ initial: stuckPods, webhookSeesAt: T0 + 500 });
+    const run = settle(healCoreDns(kube, options()));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(kube.restarts.map((r) => Date.parse(r.at) - T0)).toEqual([1_000]);
+    expect(kube.readsAtRestart).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await run).toMatchObject({ ok: true, value: { restarts: 1, probes: 2 } });
+  });
+
   it('probes are paced start to start: an answer that takes 300 ms does not stretch the second between them', async () => {
     const kube = new FakeKube({ initial: stuckPods, webhookSeesAt: T0 + 2_500, probeLatencyMs: 300 });
     const run = settle(healCoreDns(kube, options()));
