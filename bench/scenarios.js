@@ -20,14 +20,19 @@ export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
  *   tool: 'safe-eksctl' | 'eksctl',
  *   config: string, eksctlVersion: string, exitCode: number,
  *   healthyAfterS: number | undefined,
+ *   webhookToHealthyS: number | undefined,
  *   healLatencyS: number | undefined,
  *   restartBy: string | undefined,
  *   restarts: number,
  *   describeProfileCalls: number,
+ *   kubeCalls: number,
+ *   kubeCallsByMethod: Record<string, number>,
+ *   probes: number | undefined,
  *   own: { beforeEksctlS: number, eksctlS: number, eksctlExitToRestartS: number, restartBeforeEksctlExitS: number } | undefined,
  *   floorS: number,
  *   profiles: number,
  *   fargateProfileSeconds: number,
+ *   fargatePodStartS: number,
  *   realMs: number,
  * }} ScenarioResult
  */
@@ -78,15 +83,24 @@ export async function runScenario({ tool, config, eksctlVersion, timeScale }) {
       eksctlVersion,
       exitCode,
       healthyAfterS: healthyAt === undefined ? undefined : (healthyAt - startedAt) / 1000,
+      // From the webhook seeing the capturing profile: free of eksctl's 2^n profile backoff, which moves the start
+      // figure by tens of seconds from run to run. Its floor is the Fargate pod start.
+      webhookToHealthyS: healthyAt === undefined || visibleAt === undefined ? undefined : (healthyAt - visibleAt) / 1000,
       healLatencyS: healing && visibleAt !== undefined ? (healing.at - visibleAt) / 1000 : undefined,
       restartBy: healing?.by,
       restarts: templateChanges.filter((c) => c.by === 'safe-eksctl').length,
       describeProfileCalls: sim.requestCounts['DescribeFargateProfile'] ?? 0,
+      // Every Kubernetes request the run's tools made (the simulator serves nothing else); eksctl makes some only in its
+      // own CoreDNS step, so where eksctl misses CoreDNS these are all safe-eksctl's.
+      kubeCalls: Object.values(sim.kubeRequestsByMethod()).reduce((sum, n) => sum + n, 0),
+      kubeCallsByMethod: sim.kubeRequestsByMethod(),
+      probes: report ? JSON.parse(report).coredns?.probes : undefined,
       own: ownTime(report, startedAt, healing),
       // EKS creates one profile at a time, a pod is captured only once the webhook sees its profile, then starts.
       floorS: t.controlPlaneSeconds + fargateProfiles.length * t.fargateProfileSeconds + t.webhookDelaySeconds + t.fargatePodStartSeconds,
       profiles: fargateProfiles.length,
       fargateProfileSeconds: t.fargateProfileSeconds,
+      fargatePodStartS: t.fargatePodStartSeconds,
       realMs,
     };
   } finally {

@@ -1,5 +1,8 @@
 // What a run did, as the summary a person reads and the JSON report a pipeline parses (`--output json`).
+import type { RestartProbe } from './core/restart-gate.js';
 import { ExitCode } from './errors.js';
+
+export type { RestartProbe };
 
 export type PhaseStatus = 'ok' | 'failed' | 'skipped';
 
@@ -35,6 +38,12 @@ export interface CoreDnsRecord {
    * or its nodegroups); absent when every restart came after eksctl, or none was made. `restarts` counts both.
    */
   healedDuringEksctl?: boolean;
+  /** Dry-run creates made to ask the Fargate webhook whether a restart would land on Fargate. */
+  probes: number;
+  /** One per restart, in order: what the probe answered just before it. */
+  restartProbes: RestartProbe[];
+  /** Why the probe was not used (the dry run refused, or its answer unusable): the restarts then followed a guess. */
+  probeFallback?: string;
 }
 
 /** One owner of pods a Fargate profile stranded (`--workloads`), and what was done about it. */
@@ -51,6 +60,12 @@ export interface WorkloadRecord {
   action: 'restarted' | 'deleted' | 'reported' | 'left' | 'failed';
   /** Rollout restarts made (restarted owners only; more than one when the webhook missed the profile). */
   restarts: number;
+  /** Dry-run probes of the Fargate webhook made for this owner. */
+  probes: number;
+  /** One per restart: what the probe answered just before it. */
+  restartProbes: RestartProbe[];
+  /** Why this owner was restarted without the probe. */
+  probeFallback?: string;
   desired?: number;
   ready?: number;
   /** Why, in one line. */
@@ -168,8 +183,8 @@ export function buildReport(input: Omit<RunReport, 'ok' | 'workloads' | 'warning
     cluster,
     phases: phases.map((p) => ({ ...p })),
     profiles: profiles.map((p) => ({ ...p })),
-    coredns: coredns ? { ...coredns } : null,
-    workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods] })) : null,
+    coredns: coredns ? { ...coredns, restartProbes: coredns.restartProbes.map((r) => ({ ...r })) } : null,
+    workloads: workloads ? workloads.map((w) => ({ ...w, strandedPods: [...w.strandedPods], restartProbes: w.restartProbes.map((r) => ({ ...r })) })) : null,
     warnings: [...warnings],
     ...(error !== undefined ? { error } : {}),
     ...(leftInAws ? { leftInAws: { ...leftInAws, fargateProfiles: [...leftInAws.fargateProfiles] } } : {}),
@@ -211,6 +226,8 @@ export function formatSummary(report: RunReport): string {
           : 'not restarted'
         : `restarted ${restartCount(c)}${c.annotationRemoved ? ', compute-type: ec2 annotation removed' : ''}`;
     lines.push(`CoreDNS: ${c.ready}/${c.desired} ready; ${c.stuckBefore} stuck before; ${action}`);
+    const probes = probeLine(c);
+    if (probes) lines.push(`  ${probes}`);
   }
   if (report.workloads) {
     lines.push(report.workloads.length === 0 ? 'Workloads: nothing stranded' : 'Workloads:');
@@ -235,6 +252,25 @@ function leftLines(left: LeftInAws): string[] {
     `${left.checked && left.clusterStatus ? 'Left in AWS' : 'May be left in AWS'}: cluster ${left.cluster} in ${left.region}${status}${profiles}${left.detail ? ` (${left.detail})` : ''}`,
     `  to remove it: ${left.deleteCommand}`,
   ];
+}
+
+/**
+ * "Fargate probe: 4 dry runs; restart 1 after it said Fargate (profile fp-kube-system)", plus why the probe was not
+ * used; empty when nothing was probed or restarted.
+ */
+export function probeLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes' | 'probeFallback'>): string {
+  if (r.probes === 0 && r.restartProbes.length === 0) return '';
+  const restarts = r.restartProbes.map(
+    (p, i) => `restart ${i + 1} ${p.probe === 'fargate' ? `after it said Fargate${p.profile ? ` (profile ${p.profile})` : ''}` : 'without it'}`,
+  );
+  const fallback = r.probeFallback ? `; not used: ${r.probeFallback}` : '';
+  return `Fargate probe: ${plural(r.probes, 'dry run')}${restarts.length > 0 ? `; ${restarts.join('; ')}` : ''}${fallback}`;
+}
+
+/** "; the Fargate probe said yes first (3 probes)" when every restart followed the webhook's answer, for titles. */
+export function probedLine(r: Pick<CoreDnsRecord, 'probes' | 'restartProbes'>): string {
+  if (r.restartProbes.length === 0 || r.restartProbes.some((p) => p.probe !== 'fargate')) return '';
+  return `; the Fargate probe said yes first (${plural(r.probes, 'probe')})`;
 }
 
 /** "once", "3 times", with when the first restart came if it was while eksctl ran. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SafeEksctlError } from '../src/errors.js';
-import { buildReport, formatDuration, formatJsonReport, formatSummary, restartCount, RunRecorder } from '../src/report.js';
+import { buildReport, formatDuration, formatJsonReport, formatSummary, probeLine, restartCount, RunRecorder } from '../src/report.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -50,13 +50,21 @@ describe('formats', () => {
   const run = new RunRecorder('demo', () => 0);
   run.phases.push({ name: 'Heal CoreDNS', status: 'ok', durationMs: 65_000 });
   run.profile({ name: 'fp-coredns', status: 'ACTIVE', waitedMs: 121_000, polls: 1 });
-  run.coredns = { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true };
+  run.coredns = { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true, probes: 4, restartProbes: [{ probe: 'fargate', profile: 'fp-coredns' }] };
   const report = run.report(0);
 
   it('the JSON report is one parseable document with the contract fields', () => {
     const parsed = JSON.parse(formatJsonReport(report)) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['ok', 'exitCode', 'cluster', 'phases', 'profiles', 'coredns', 'workloads', 'warnings']);
-    expect(parsed['coredns']).toEqual({ desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: true });
+    expect(parsed['coredns']).toEqual({
+      desired: 2,
+      ready: 2,
+      stuckBefore: 2,
+      restarts: 1,
+      annotationRemoved: true,
+      probes: 4,
+      restartProbes: [{ probe: 'fargate', profile: 'fp-coredns' }],
+    });
   });
 
   it('the summary names phases, profiles and what happened to CoreDNS', () => {
@@ -68,6 +76,7 @@ describe('formats', () => {
         'Fargate profiles:',
         '  fp-coredns                   ACTIVE        waited 2m01s, 1 poll',
         'CoreDNS: 2/2 ready; 2 stuck before; restarted once, compute-type: ec2 annotation removed',
+        '  Fargate probe: 4 dry runs; restart 1 after it said Fargate (profile fp-coredns)',
         '',
       ].join('\n'),
     );
@@ -77,9 +86,22 @@ describe('formats', () => {
     expect(restartCount({ restarts: 1 })).toBe('once');
     expect(restartCount({ restarts: 1, healedDuringEksctl: true })).toBe('once while eksctl ran');
     expect(restartCount({ restarts: 3, healedDuringEksctl: true })).toBe('3 times, the first while eksctl ran');
-    const during = buildReport({ ...report, coredns: { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false, healedDuringEksctl: true } });
+    const during = buildReport({
+      ...report,
+      coredns: { desired: 2, ready: 2, stuckBefore: 2, restarts: 1, annotationRemoved: false, healedDuringEksctl: true, probes: 0, restartProbes: [] },
+    });
     expect(formatSummary(during)).toContain('CoreDNS: 2/2 ready; 2 stuck before; restarted once while eksctl ran\n');
     expect(JSON.parse(formatJsonReport(during)).coredns).toMatchObject({ restarts: 1, healedDuringEksctl: true });
+  });
+
+  it('says per restart what the probe answered, and why it was not used', () => {
+    expect(probeLine({ probes: 0, restartProbes: [] })).toBe('');
+    const mixed = probeLine({
+      probes: 3,
+      restartProbes: [{ probe: 'skipped' }, { probe: 'fargate' }],
+      probeFallback: 'the dry-run probe was refused: HTTP 403',
+    });
+    expect(mixed).toBe('Fargate probe: 3 dry runs; restart 1 without it; restart 2 after it said Fargate; not used: the dry-run probe was refused: HTTP 403');
   });
 });
 

@@ -8,6 +8,8 @@ import {
   type V1Deployment,
   type V1LabelSelector,
   type V1Pod,
+  type V1PodSpec,
+  type V1PodTemplateSpec,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -15,6 +17,7 @@ import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
 import { hostOfUrl, kubeClients, noAnswer, type KubeDeadlines } from './kube-deadlines.js';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
 import type { PodInfo } from '../core/pods.js';
+import { RESTARTED_AT_ANNOTATION, rfc3339Seconds, type PodTemplate, type ProbeAnswer, type ProbePod } from '../core/probe.js';
 
 export interface DeploymentInfo {
   namespace: string;
@@ -29,6 +32,8 @@ export interface DeploymentInfo {
   ready: number;
   available: number;
   templateAnnotations: Record<string, string>;
+  /** The pod template, for the Fargate probe. */
+  template: PodTemplate;
 }
 
 export interface KubeEvent {
@@ -63,6 +68,8 @@ export interface KubeApi {
   /** Events about one object, oldest first. */
   listEvents(namespace: string, involvedObjectName: string): Promise<KubeEvent[]>;
   listNodes(): Promise<NodeInfo[]>;
+  /** A server-side dry-run create (`dryRun=All`): the pod as admission leaves it, nothing persisted, no event. */
+  dryRunCreatePod(pod: ProbePod): Promise<ProbeAnswer>;
 }
 
 /** A Deployment or StatefulSet as the workload heal follows its rollout (StatefulSet counts mapped alike). */
@@ -90,7 +97,7 @@ export interface KubeWorkloadApi {
 /** Everything the commands that reach a cluster use. */
 export type ClusterKubeApi = KubeApi & KubeWorkloadApi;
 
-export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+export { RESTARTED_AT_ANNOTATION };
 
 /** A failed Kubernetes call; `retryable` for 429, 5xx and dropped connections. */
 export class KubeApiError extends Error {
@@ -283,6 +290,12 @@ function kubeApiFrom(kc: KubeConfig, retry401: Retry, deadlines: KubeDeadlines =
           }))
           .sort((a, b) => a.lastSeen - b.lastSeen);
       }),
+    dryRunCreatePod: ({ namespace, generateName, labels, annotations, spec }) =>
+      call(`dry-run create of a pod in ${namespace}`, async () => {
+        const body: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace, generateName, labels, annotations }, spec: spec as unknown as V1PodSpec };
+        const pod = await core.createNamespacedPod({ namespace, body, dryRun: 'All' });
+        return { name: pod.metadata?.name ?? '', schedulerName: pod.spec?.schedulerName, labels: { ...(pod.metadata?.labels ?? {}) } };
+      }),
     listNodes: () =>
       call('list nodes', async () => {
         const list = await core.listNode();
@@ -301,7 +314,7 @@ function kubeApiFrom(kc: KubeConfig, retry401: Retry, deadlines: KubeDeadlines =
 function restartPatch({ at, removeAnnotations = [] }: RestartOptions) {
   const annotations: Record<string, string | null> = {};
   for (const key of removeAnnotations) annotations[key] = null;
-  annotations[RESTARTED_AT_ANNOTATION] = rfc3339(at);
+  annotations[RESTARTED_AT_ANNOTATION] = rfc3339Seconds(at);
   return { spec: { template: { metadata: { annotations } } } };
 }
 
@@ -344,13 +357,9 @@ function toStatefulSetInfo(s: V1StatefulSet): WorkloadInfo {
     ready,
     available: s.status?.availableReplicas ?? ready,
     templateAnnotations: { ...(s.spec?.template.metadata?.annotations ?? {}) },
+    template: toPodTemplate(s.spec?.template),
     selector: labelSelectorText(s.spec?.selector),
   };
-}
-
-/** RFC 3339 to the second, as kubectl writes restartedAt. */
-function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function toMs(value: Date | string | undefined): number {
@@ -394,6 +403,15 @@ function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
     ready: d.status?.readyReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     templateAnnotations: { ...(d.spec?.template.metadata?.annotations ?? {}) },
+    template: toPodTemplate(d.spec?.template),
+  };
+}
+
+function toPodTemplate(template: V1PodTemplateSpec | undefined): PodTemplate {
+  return {
+    labels: { ...(template?.metadata?.labels ?? {}) },
+    annotations: { ...(template?.metadata?.annotations ?? {}) },
+    spec: { ...(template?.spec ?? {}) } as Record<string, unknown>,
   };
 }
 

@@ -2,6 +2,7 @@
 // not read is `null` and "unknown", never an empty list or a zero that reads like a healthy (or empty) cluster.
 import type { FargateProfileState } from '../adapters/eks.js';
 import type { PodState } from '../core/pods.js';
+import type { RestartOutlook } from '../tasks/restart-gate.js';
 import { ExitCode } from '../errors.js';
 
 export interface CheckedPod {
@@ -28,7 +29,15 @@ export interface CheckReport {
   /** null when they could not be read (see `error`); [] when the cluster has none. */
   profiles: { name: string; status: string; selectors: FargateProfileState['selectors']; healthIssues: FargateProfileState['healthIssues'] }[] | null;
   /** null when the check could not look (see `error`). */
-  coredns: { found: boolean; desired: number; ready: number; updated: number; pods: CheckedPod[] } | null;
+  coredns: {
+    found: boolean;
+    desired: number;
+    ready: number;
+    updated: number;
+    pods: CheckedPod[];
+    /** For stuck pods only (else null): whether a restart now would land on Fargate, by the webhook's own answer. */
+    restartNow: RestartOutlook | null;
+  } | null;
   /** Why the check failed, one line each; empty when ok. */
   problems: string[];
   /** What could not be read, when the check could not finish looking (exit 1: the gate fails closed). */
@@ -69,6 +78,7 @@ export function formatCheck(report: CheckReport): string {
   if (report.problems.length > 0) {
     lines.push('Problems:');
     for (const p of report.problems) lines.push(`  - ${p}`);
+    if (c?.restartNow) lines.push(`Restart now: ${c.restartNow.detail}`);
     if (c?.pods.some((p) => p.state === 'stuck')) lines.push(`Run: safe-eksctl heal --cluster ${report.cluster} --region ${report.region}`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,8 @@
 // `safe-eksctl check --cluster NAME`: the read-only gate. Lists every Fargate profile and every CoreDNS pod and says
 // why a stuck one is stuck; exit 0 when every profile is ACTIVE and CoreDNS is fully Ready, else 1, also when it
 // could not look, within --check-timeout (2 minutes) whatever the endpoints do. It only reads: DescribeCluster,
-// ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes.
+// ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes; for a stuck CoreDNS also one server-side
+// dry-run pod create, which persists nothing, to say whether a restart would land on Fargate now.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksApi, EksApiError, type EksApi } from '../adapters/eks.js';
 import { hostOfUrl } from '../adapters/kube-deadlines.js';
@@ -15,7 +16,8 @@ import { parseDuration } from '../core/duration.js';
 import { classifyCoreDnsPods, type ClassifiedPod } from '../core/pods.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
+import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
+import { restartOutlook, type RestartOutlook } from '../tasks/restart-gate.js';
 import { CheckBudget, DEFAULT_CHECK_TIMEOUT_MS } from './check-budget.js';
 import { failClosed, formatCheck, unreadReport, type CheckedPod, type CheckReport } from './check-report.js';
 
@@ -148,7 +150,7 @@ async function inspect(
     region,
   );
   const active = profiles.filter((p) => p.status === 'ACTIVE');
-  const { deployment, pods } = await budget.step(`the Kubernetes API at ${hostOfUrl(kubeconfig?.server ?? cluster.endpoint)}`, async () => {
+  const { deployment, pods, restartNow } = await budget.step(`the Kubernetes API at ${hostOfUrl(kubeconfig?.server ?? cluster.endpoint)}`, async () => {
     try {
       const found = await kube.getDeployment(COREDNS_NAMESPACE, COREDNS_DEPLOYMENT);
       const nodes = await kube.listNodes();
@@ -158,7 +160,15 @@ async function inspect(
         // Auto Mode launches a node for a pod no profile takes: that pod is waiting, not unschedulable.
         ec2NodesAvailable: (cluster.autoMode && cluster.autoModeNodePools.length > 0) || nodes.some(isUsableEc2Node),
       });
-      return { deployment: found, pods: await Promise.all(classified.map((c) => checkedPod(kube, c))) };
+      const checked = await Promise.all(classified.map((c) => checkedPod(kube, c)));
+      const stuck = classified.find((c) => c.state === 'stuck');
+      let outlook: RestartOutlook | null = null;
+      if (found && stuck) {
+        const removeAnnotations = found.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2' ? [COMPUTE_TYPE_ANNOTATION] : [];
+        const target = { namespace: COREDNS_NAMESPACE, ownerName: COREDNS_DEPLOYMENT, template: found.template, examplePod: stuck.pod };
+        outlook = await restartOutlook(kube, target, { at: new Date(deps.clock.now()), removeAnnotations }, stuck.profile);
+      }
+      return { deployment: found, pods: checked, restartNow: outlook };
     } catch (error) {
       if (budget.signal.aborted) throw error;
       throw cannot(`read CoreDNS in "${name}"`, error);
@@ -185,7 +195,7 @@ async function inspect(
     ...seen,
     ok: exitCode === ExitCode.ok,
     exitCode,
-    coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods },
+    coredns: { found: deployment !== undefined, desired: deployment?.desired ?? 0, ready: deployment?.ready ?? 0, updated: deployment?.updated ?? 0, pods, restartNow },
     problems,
   };
 }

@@ -121,10 +121,13 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const connectEks = eksKubeConnector({ eks, clusterName, region, credentials: checkedCredentials, clock, signal: interrupt.signal });
   /**
    * Only where eksctl's own CoreDNS step will not run (it patches and waits itself; a restart from us would fight
-   * it), and only with a known eksctl: an unknown one may be new enough to handle the selector after all.
+   * it), and only with a known eksctl: an unknown one may be new enough to handle the selector after all. Not with
+   * --kubeconfig or --context either: Kubernetes is then to be reached only through the file eksctl writes at its end.
    */
   const earlyHealFor = (signal: AbortSignal, note: (line: string) => void) => {
     const coredns = plan?.coredns;
+    // With --context the heal reaches Kubernetes through the kubeconfig eksctl writes at its end: not while it runs.
+    if (options.context) return undefined;
     if (!options.heal || !coredns?.exists || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(version)) return undefined;
     return new EarlyCoreDnsHeal({
       capturedBy: coredns.capturedBy,

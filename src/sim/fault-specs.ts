@@ -18,6 +18,8 @@ export function faultSpecs(faults: Faults): string[] {
   for (const name of faults.profileCreateFailed) specs.push(`profile-create-failed=${name}`);
   if (faults.eksctlExit) specs.push(`eksctl-exit=${faults.eksctlExit.code}@${faults.eksctlExit.phase}`);
   seconds('webhook-delay', faults.webhookDelaySeconds);
+  seconds('webhook-latency', faults.webhookLatencySeconds);
+  if (faults.dryRunRefused !== undefined) specs.push(`dry-run-refused=${faults.dryRunRefused}`);
   seconds('fargate-start', faults.fargateStartSeconds);
   if (faults.rolloutStuck) specs.push('rollout-stuck');
   seconds('token-ttl', faults.tokenTtlSeconds);

@@ -22,6 +22,16 @@ export interface Faults {
   eksctlExit: { code: number; phase: EksctlPhase } | undefined;
   /** Simulated seconds a profile stays invisible to admission after turning ACTIVE. */
   webhookDelaySeconds: number | undefined;
+  /**
+   * Simulated seconds the Fargate webhook takes to answer. The API server waits at most its timeoutSeconds (5) and
+   * then, failurePolicy Ignore, admits the pod unmutated (eks-facts.md): over 5 s no pod is ever captured.
+   */
+  webhookLatencySeconds: number | undefined;
+  /**
+   * Dry-run pod creates are refused: 403 as for an identity without RBAC `create pods` (every pod create by a client is
+   * then refused, dry-run or not), 400 as when another mutating webhook does not declare sideEffects None.
+   */
+  dryRunRefused: 400 | 403 | undefined;
   /** Simulated seconds from Fargate admission to a Running pod. */
   fargateStartSeconds: number | undefined;
   /** New pods never become Ready. */
@@ -42,6 +52,8 @@ export function noFaults(): Faults {
     profileCreateFailed: [],
     eksctlExit: undefined,
     webhookDelaySeconds: undefined,
+    webhookLatencySeconds: undefined,
+    dryRunRefused: undefined,
     fargateStartSeconds: undefined,
     rolloutStuck: false,
     tokenTtlSeconds: undefined,
@@ -58,6 +70,8 @@ export const FAULT_NAMES = [
   'profile-create-failed',
   'eksctl-exit',
   'webhook-delay',
+  'webhook-latency',
+  'dry-run-refused',
   'fargate-start',
   'rollout-stuck',
   'token-ttl',
@@ -119,6 +133,13 @@ function applyFault(faults: Faults, spec: string): void {
     }
     case 'webhook-delay':
       faults.webhookDelaySeconds = seconds();
+      return;
+    case 'webhook-latency':
+      faults.webhookLatencySeconds = seconds();
+      return;
+    case 'dry-run-refused':
+      if (value !== '403' && value !== '400') throw bad('CODE must be 403 (no RBAC create pods) or 400 (a webhook without dry-run support)');
+      faults.dryRunRefused = Number(value) as 400 | 403;
       return;
     case 'fargate-start':
       faults.fargateStartSeconds = seconds();

@@ -11,7 +11,7 @@ import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
 import { defaultAddonsTask } from './default-addons.js';
-import { HEAL_COREDNS_TITLE, healCoreDnsTask, type HealState } from './heal-coredns.js';
+import { HEAL_COREDNS_TITLE, healCoreDnsTask, newHealState, type HealState } from './heal-coredns.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
 import { retrying, WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
 import { HEAL_WORKLOADS_TITLE, healWorkloadsTask } from './workloads.js';
@@ -85,6 +85,8 @@ export function eksKubeConnector(
 
 export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: ClusterHealthOptions): ListrTask<Ctx>[] {
   const { eks, clusterName, recorder, clock, signal } = options;
+  // One heal state for CoreDNS, whose probe support the stranded workloads share: a refused probe is said once.
+  const healState = options.healState ?? newHealState();
   const active: FargateProfileView[] = [];
   let kube: Promise<ClusterKubeApi> | undefined;
   const viaEks = options.connectEks ?? eksKubeConnector(options);
@@ -115,7 +117,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
         clock,
         signal,
         timeoutMs: options.corednsTimeoutMs,
-        ...(options.healState ? { state: options.healState } : {}),
+        state: healState,
         onResult: (record) => (recorder.coredns = record),
       }),
       skip: () => (options.heal ? (options.corednsSkip?.() ?? false) : '--no-heal: CoreDNS was left as it is'),
@@ -133,6 +135,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
               clock,
               signal,
               timeoutMs: options.workloadsTimeoutMs,
+              probeSupport: healState.support,
               onResult: (records) => (recorder.workloads = records),
             }),
             skip: () => (options.heal ? false : '--no-heal: stranded workloads were left as they are'),

@@ -2,18 +2,21 @@
 // nodegroups it goes on for many minutes more; in the cases its own CoreDNS step misses, CoreDNS sits Pending all that
 // time although the profile that captures it is ACTIVE. The profile watch tells us when that profile turns ACTIVE;
 // from then on the ordinary heal loop runs beside eksctl (it restarts only stuck pods, so a healthy or starting
-// CoreDNS is never touched). It never fails eksctl's run: when eksctl ends it stops, and whatever it could not finish
-// the heal phase after eksctl finishes, counting on from the same HealState.
+// CoreDNS is never touched, and only once the Fargate webhook's answer to a dry-run pod says Fargate). It never fails
+// eksctl's run: when eksctl ends it stops, and whatever it could not finish the heal phase after eksctl finishes,
+// counting on from the same HealState.
 import type { KubeApi } from '../adapters/kube.js';
 import { type Clock, pollDelays } from '../core/backoff.js';
 import type { FargateProfileView } from '../core/pods.js';
+import { fallbackLine } from '../core/restart-gate.js';
 import { healCoreDns, type HealState } from './heal-coredns.js';
 
 /**
- * Time between seeing the capturing profile ACTIVE and the first look at CoreDNS. The webhook may not see a new profile
- * for a few seconds (eks-facts.md: eksctl sleeps 30 s for it); a restart before then only makes replacements that miss
- * Fargate too and costs a second restart. A webhook slower than this is still caught: the heal checks that the
- * replacements were admitted by fargate-scheduler and restarts again on its backoff.
+ * Only where the dry-run probe cannot be used: the least time between seeing the capturing profile ACTIVE and the
+ * first restart. The webhook may not see a new profile for a few seconds (eks-facts.md: eksctl sleeps 30 s for it); a
+ * restart before then only makes replacements that miss Fargate too and costs a second restart. A webhook slower than
+ * this is still caught: the heal checks that the replacements were admitted by fargate-scheduler and restarts again on
+ * its backoff. With the probe there is no grace: the webhook's own answer says when.
  */
 export const DEFAULT_WEBHOOK_GRACE_MS = 15_000;
 
@@ -29,6 +32,7 @@ export interface EarlyHealOptions {
   signal: AbortSignal;
   /** `--coredns-timeout` in ms. */
   timeoutMs?: number;
+  /** Without the probe, the first restart waits this long after the capturing profile was seen ACTIVE. */
   webhookGraceMs?: number;
   /** Pauses between looks at CoreDNS; defaults to pollDelays(). */
   delays?: () => Iterator<number>;
@@ -84,8 +88,8 @@ export class EarlyCoreDnsHeal {
 
   private async heal(restarts: () => number): Promise<Exclude<EarlyHealOutcome, { kind: 'not-started' }>> {
     const { clock, signal, state, onStatus, webhookGraceMs = DEFAULT_WEBHOOK_GRACE_MS, delays = () => pollDelays() } = this.options;
+    const activeAt = clock.now();
     try {
-      await clock.sleep(webhookGraceMs, signal);
       const kube = await this.options.connect(signal);
       const schedule = delays();
       for (;;) {
@@ -95,10 +99,13 @@ export class EarlyCoreDnsHeal {
           signal,
           state,
           delays: schedule,
+          firstRestartNotBefore: activeAt + webhookGraceMs,
           ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
           onProgress: (p) => {
             if (restarts() > 0) onStatus?.(`${stuckLine(state.record.stuckBefore)}; restarted ${times(restarts())} while eksctl runs: ${p.activity}`);
+            else if ((state.record.stuckBefore ?? 0) > 0 && state.record.restarts === 0) onStatus?.(`${stuckLine(state.record.stuckBefore)}; ${p.activity}`);
           },
+          onProbeFallback: (why) => onStatus?.(fallbackLine(why)),
         });
         if (result.found) return { kind: 'ready', restarts: restarts() };
         // The coredns addon is created beside the profiles; look again on the poll schedule until eksctl ends.

@@ -7,11 +7,15 @@ import {
   countStates,
   type ClassifiedPod,
   type FargateProfileView,
+  type PodInfo,
 } from '../core/pods.js';
+import { fallbackLine, newProbeGate, newProbeSupport, PROBE_INTERVAL_MS, restartMade, type ProbeGate, type ProbeSupport } from '../core/restart-gate.js';
 import type { ClusterInfo } from '../adapters/eks.js';
 import { KubeApiError, type DeploymentInfo, type KubeApi, type NodeInfo } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
-import { formatDuration, plural, restartCount, type CoreDnsRecord } from '../report.js';
+import { probedLine, restartCount, type CoreDnsRecord } from '../report.js';
+import { neverRuns, readyCount, timeoutMessage, waitingFor } from './coredns-messages.js';
+import { stepTowardRestart, type GateContext } from './restart-gate.js';
 
 export const DEFAULT_COREDNS_TIMEOUT_MS = 10 * 60_000;
 export const COREDNS_NAMESPACE = 'kube-system';
@@ -50,9 +54,16 @@ export interface HealOptions {
   namespace?: string;
   deployment?: string;
   labelSelector?: string;
+  /**
+   * Epoch ms before which the first restart may not come when the probe cannot be used: the webhook grace after the
+   * capturing profile turned ACTIVE (the heal while eksctl runs). With the probe, the webhook's answer decides.
+   */
+  firstRestartNotBefore?: number;
   /** EKS Auto Mode launches a node for a pod no profile captures: such a pod is waiting, not unschedulable. */
   nodesOnDemand?: boolean;
   onProgress?: (progress: HealProgress) => void;
+  /** Said once per run, when the probe cannot be used and the restarts fall back to a guess. */
+  onProbeFallback?: (why: string) => void;
 }
 
 export interface HealResult extends CoreDnsRecord {
@@ -71,16 +82,22 @@ export interface HealState {
   podsAtRestart: Set<string> | undefined;
   nextRestartAt: number;
   restartBackoff: Iterator<number>;
+  /** CoreDNS's probes of the Fargate webhook. */
+  gate: ProbeGate;
+  /** Whether the probe works on this cluster; the stranded workloads' heal shares it. */
+  support: ProbeSupport;
 }
 
-export function newHealState(restartBackoff: Iterator<number> = restartDelays()): HealState {
+export function newHealState(restartBackoff: Iterator<number> = restartDelays(), support: ProbeSupport = newProbeSupport()): HealState {
   return {
     // Unknown until the first look: a heal that never got an answer must not report 0/0 and nothing stuck.
-    record: { desired: null, ready: null, stuckBefore: null, restarts: 0, annotationRemoved: false },
+    record: { desired: null, ready: null, stuckBefore: null, restarts: 0, annotationRemoved: false, probes: 0, restartProbes: [] },
     looked: false,
     podsAtRestart: undefined,
     nextRestartAt: 0,
     restartBackoff,
+    gate: newProbeGate(),
+    support,
   };
 }
 
@@ -94,6 +111,14 @@ export class CoreDnsHealError extends SafeEksctlError {
     super(message, ExitCode.coreDns, { cause });
     this.name = 'CoreDnsHealError';
   }
+}
+
+/** What the last look at CoreDNS found, while some of its pods want a restart. */
+interface StuckView {
+  deployment: DeploymentInfo;
+  pods: PodInfo[];
+  freshStuck: ClassifiedPod[];
+  readAt: number;
 }
 
 /** The pure heal loop, against KubeApi and a Clock. Resolves when CoreDNS is fully rolled out and Ready. */
@@ -120,69 +145,108 @@ export async function healCoreDns(kube: KubeApi, options: HealOptions): Promise<
   let classified: ClassifiedPod[] = [];
   let lastTransient: KubeApiError | undefined;
   const fail = (message: string, cause?: unknown) => new CoreDnsHealError(message, { ...record }, cause);
+  const gate: GateContext = { kube, clock, gate: state.gate, support: state.support, onFallback: options.onProbeFallback };
+  // Pods are read on the poll schedule; between two reads, stuck pods only make the probe ask the webhook again.
+  let nextReadAt = clock.now();
+  let stuck: StuckView | undefined;
+  let activity = 'waiting for CoreDNS to be Ready';
+
+  /** One step toward restarting the stuck pods `view` found: the time to come back when it has to wait, or 'read'. */
+  const towardRestart = async (view: StuckView): Promise<number | 'read'> => {
+    const removeEc2 = view.deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2';
+    const change = { at: new Date(clock.now()), ...(removeEc2 ? { removeAnnotations: [COMPUTE_TYPE_ANNOTATION] } : {}) };
+    const target = { namespace, ownerName: deploymentName, template: view.deployment.template, examplePod: view.freshStuck[0]?.pod };
+    const first = record.restarts === 0;
+    const times = { notBefore: first ? 0 : state.nextRestartAt, fallbackNotBefore: first ? (options.firstRestartNotBefore ?? 0) : 0 };
+    const step = await stepTowardRestart(gate, target, change, times, view.readAt);
+    record.probes = state.gate.probes;
+    if (step.kind === 'restart') {
+      await kube.restartDeployment(namespace, deploymentName, change);
+      record.restarts++;
+      record.annotationRemoved ||= removeEc2;
+      record.restartProbes.push(step.probe);
+      if (step.probe.probe === 'skipped' && state.support.fallback) record.probeFallback = state.support.fallback;
+      restartMade(state.gate);
+      state.podsAtRestart = new Set(view.pods.map((p) => p.name));
+      state.nextRestartAt = clock.now() + (state.restartBackoff.next().value ?? 0);
+      stuck = undefined;
+      activity = record.restarts === 1 ? 'restarted; waiting for Fargate pods' : 'replacements missed Fargate; restarted again';
+      return Infinity;
+    }
+    if (step.kind === 'read-again') {
+      nextReadAt = clock.now();
+      return 'read';
+    }
+    activity = waitingFor(step.why, view.freshStuck[0]?.profile, state.gate);
+    return step.untilMs;
+  };
 
   for (;;) {
     signal?.throwIfAborted();
-    let activity = 'waiting for CoreDNS to be Ready';
+    let wakeAt = Infinity;
+    let stepped = false;
     try {
-      const deployment = await kube.getDeployment(namespace, deploymentName);
-      // Read, and not there: nothing desired, nothing stuck.
-      if (!deployment) return { ...record, desired: 0, ready: 0, stuckBefore: record.stuckBefore ?? 0, found: false, pods: [] };
-      const pods = await kube.listPods(namespace, labelSelector);
-      record.desired = deployment.desired;
-      record.ready = deployment.ready;
-      // Nodes matter only to tell "waiting for an EC2 node" from "can never run"; ask once, and again while it matters.
-      const needNodes = nodes === undefined || classified.some((c) => c.state === 'unschedulable');
-      if (needNodes) nodes = await kube.listNodes();
-      classified = classifyCoreDnsPods(pods, {
-        profiles,
-        now: clock.now(),
-        ec2NodesAvailable: nodesOnDemand || (nodes ?? []).some(isUsableEc2Node),
-        ...(fargateStartMs !== undefined ? { fargateStartMs } : {}),
-      });
-      lastTransient = undefined;
-      const live = classified.filter((c) => c.state !== 'terminating');
-      if (!state.looked) {
-        record.stuckBefore = live.filter((c) => c.state === 'stuck').length;
-        state.looked = true;
+      // A probe that is due goes before a read that is due: the read cannot hasten the restart, only delay it.
+      if (stuck) {
+        const next = await towardRestart(stuck);
+        stepped = next !== 'read';
+        if (next !== 'read') wakeAt = next;
       }
-      const freshStuck = live.filter((c) => c.state === 'stuck' && !state.podsAtRestart?.has(c.pod.name));
-
-      if (freshStuck.length > 0 && (record.restarts === 0 || clock.now() >= state.nextRestartAt)) {
-        const removeEc2 = deployment.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2';
-        await kube.restartDeployment(namespace, deploymentName, {
-          at: new Date(clock.now()),
-          ...(removeEc2 ? { removeAnnotations: [COMPUTE_TYPE_ANNOTATION] } : {}),
+      if (clock.now() >= nextReadAt) {
+        activity = 'waiting for CoreDNS to be Ready';
+        nextReadAt = clock.now() + (delays.next().value ?? 0);
+        const deployment = await kube.getDeployment(namespace, deploymentName);
+        // Read, and not there: nothing desired, nothing stuck.
+        if (!deployment) return { ...record, desired: 0, ready: 0, stuckBefore: record.stuckBefore ?? 0, found: false, pods: [] };
+        const pods = await kube.listPods(namespace, labelSelector);
+        record.desired = deployment.desired;
+        record.ready = deployment.ready;
+        // Nodes matter only to tell "waiting for an EC2 node" from "can never run"; ask once, and again while it matters.
+        const needNodes = nodes === undefined || classified.some((c) => c.state === 'unschedulable');
+        if (needNodes) nodes = await kube.listNodes();
+        classified = classifyCoreDnsPods(pods, {
+          profiles,
+          now: clock.now(),
+          ec2NodesAvailable: nodesOnDemand || (nodes ?? []).some(isUsableEc2Node),
+          ...(fargateStartMs !== undefined ? { fargateStartMs } : {}),
         });
-        record.restarts++;
-        record.annotationRemoved ||= removeEc2;
-        state.podsAtRestart = new Set(pods.map((p) => p.name));
-        state.nextRestartAt = clock.now() + (state.restartBackoff.next().value ?? 0);
-        activity = record.restarts === 1 ? 'restarted; waiting for Fargate pods' : `replacements missed Fargate; restarted again`;
-      } else if (live.length > 0 && live.every((c) => c.state === 'unschedulable')) {
-        throw fail(neverRuns(namespace, live));
-      } else if (freshStuck.length > 0) {
-        activity = 'replacements missed Fargate; restarting again shortly';
-      } else if (rolledOut(deployment) && live.filter((c) => c.state === 'healthy').length >= deployment.desired) {
-        onProgress?.({ desired: record.desired, ready: record.ready, restarts: record.restarts, states: countStates(classified), activity: 'ready' });
-        return { ...record, found: true, pods: classified };
+        lastTransient = undefined;
+        const live = classified.filter((c) => c.state !== 'terminating');
+        if (!state.looked) {
+          record.stuckBefore = live.filter((c) => c.state === 'stuck').length;
+          state.looked = true;
+        }
+        const freshStuck = live.filter((c) => c.state === 'stuck' && !state.podsAtRestart?.has(c.pod.name));
+        stuck = freshStuck.length > 0 ? { deployment, pods, freshStuck, readAt: clock.now() } : undefined;
+        // Stuck pods want a restart, which the gate below times; otherwise CoreDNS may be done, or never able to run.
+        if (!stuck && live.length > 0 && live.every((c) => c.state === 'unschedulable')) throw fail(neverRuns(namespace, live));
+        if (!stuck && rolledOut(deployment) && live.filter((c) => c.state === 'healthy').length >= deployment.desired) {
+          onProgress?.({ desired: record.desired, ready: record.ready, restarts: record.restarts, states: countStates(classified), activity: 'ready' });
+          return { ...record, found: true, pods: classified };
+        }
+      }
+      if (stuck && !stepped) {
+        const next = await towardRestart(stuck);
+        // A second 'read' cannot come: this read is fresh.
+        if (next !== 'read') wakeAt = next;
       }
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
       if (!error.retryable) throw fail(`CoreDNS cannot be checked: ${error.message}`, error);
       lastTransient = error;
+      // A failed call is tried again in a second, not at the next poll: several in a row would otherwise cost minutes.
+      // A restart under way keeps the last good read to go by.
+      nextReadAt = Math.min(nextReadAt, clock.now() + PROBE_INTERVAL_MS);
+      if (stuck) wakeAt = clock.now() + PROBE_INTERVAL_MS;
       activity = `retrying after: ${error.message}`;
     }
     onProgress?.({ desired: record.desired, ready: record.ready, restarts: record.restarts, states: countStates(classified), activity });
     const left = deadline - clock.now();
-    if (left <= 0) throw fail(await timeoutMessage(kube, namespace, record, classified, clock.now() - start, lastTransient));
-    await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
+    if (left <= 0) throw fail(await timeoutMessage(kube, namespace, record, classified, clock.now() - start, lastTransient, state.gate));
+    // No pause at all when the pods are to be read again at once (the webhook just said Fargate): a restart is due.
+    const pause = Math.min(Math.min(nextReadAt, wakeAt) - clock.now(), left);
+    if (pause > 0) await clock.sleep(pause, signal);
   }
-}
-
-/** `1/2`, or `?/?` while CoreDNS was never read. */
-function readyCount({ ready, desired }: { ready: number | null; desired: number | null }): string {
-  return `${ready ?? '?'}/${desired ?? '?'}`;
 }
 
 /** `kubectl rollout status` done: the new template observed, every replica updated and available, no old pods left. */
@@ -197,38 +261,6 @@ export function isUsableEc2Node(node: NodeInfo): boolean {
     node.labels['eks.amazonaws.com/compute-type'] === 'fargate' ||
     node.taints.some((t) => t.key === 'eks.amazonaws.com/compute-type' && t.effect === 'NoSchedule');
   return node.ready && !node.unschedulable && !fargate;
-}
-
-function neverRuns(namespace: string, pods: readonly ClassifiedPod[]): string {
-  const labels = pods[0] ? Object.entries(pods[0].pod.labels).filter(([k]) => k !== 'pod-template-hash').map(([k, v]) => `${k}=${v}`).join(',') : '';
-  return (
-    `CoreDNS can never run: no ACTIVE Fargate profile matches its pods (namespace ${namespace}, labels ${labels || 'none'}) ` +
-    `and the cluster has no EC2 node. Add a Fargate profile selecting namespace ${namespace} (no labels), or a nodegroup.`
-  );
-}
-
-async function timeoutMessage(
-  kube: KubeApi,
-  namespace: string,
-  record: CoreDnsRecord,
-  classified: readonly ClassifiedPod[],
-  waitedMs: number,
-  lastTransient: KubeApiError | undefined,
-): Promise<string> {
-  const parts = [`CoreDNS is not Ready after ${formatDuration(waitedMs)} (${readyCount(record)} ready, ${plural(record.restarts, 'restart')})`];
-  if (lastTransient) parts.push(`last error: ${lastTransient.message}`);
-  const notReady = classified.filter((c) => c.state !== 'healthy' && c.state !== 'terminating').slice(0, 3);
-  for (const c of notReady) {
-    let event = '';
-    try {
-      const latest = (await kube.listEvents(namespace, c.pod.name)).at(-1);
-      if (latest) event = `; latest event: ${latest.reason}: ${latest.message}`;
-    } catch {
-      // The events only decorate the message; the timeout is the failure to report.
-    }
-    parts.push(`pod ${c.pod.name} ${c.state}: ${c.reason}${event}`);
-  }
-  return parts.join('\n  ');
 }
 
 export interface HealTaskOptions extends Omit<HealOptions, 'profiles' | 'onProgress' | 'nodesOnDemand'> {
@@ -256,16 +288,20 @@ export function healCoreDnsTask<Ctx>({ connect, cluster, profiles, onResult, ...
           nodesOnDemand: autoMode && (cluster?.()?.autoModeNodePools.length ?? 0) > 0,
           profiles: profiles(),
           onProgress: (p) => (task.title = `${HEAL_COREDNS_TITLE}: ${readyCount(p)} ready, ${p.activity}`),
+          onProbeFallback: (why) => (task.output = fallbackLine(why)),
         });
         const { found: _found, pods: _pods, ...record } = result;
         onResult?.(record);
         task.title = !result.found
           ? `${HEAL_COREDNS_TITLE}: ${autoMode ? 'no CoreDNS Deployment: EKS Auto Mode runs the cluster DNS' : 'no CoreDNS Deployment'}, nothing to heal`
-          : `${HEAL_COREDNS_TITLE}: ${result.ready}/${result.desired} ready, ${result.restarts === 0 ? 'nothing restarted' : `restarted ${restartCount(result)}`}`;
+          : `${HEAL_COREDNS_TITLE}: ${result.ready}/${result.desired} ready, ${result.restarts === 0 ? 'nothing restarted' : `restarted ${restartCount(result)}${probedLine(result)}`}`;
       } catch (error) {
         if (error instanceof CoreDnsHealError) onResult?.(error.coredns);
         throw error;
       }
     },
+    // The fallback's reason stays on screen: it is said once.
+    rendererOptions: { persistentOutput: true },
   };
 }
+

@@ -5,6 +5,7 @@ import type { ListrTask } from 'listr2';
 import { KubeApiError, type ClusterKubeApi, type RestartableKind, type WorkloadInfo } from '../adapters/kube.js';
 import { type Clock, pollDelays, restartDelays, systemClock } from '../core/backoff.js';
 import { classifyPod, FARGATE_SCHEDULER, type ClassifiedPod, type FargateProfileView, type PodInfo } from '../core/pods.js';
+import { fallbackLine, newProbeGate, newProbeSupport, PROBE_INTERVAL_MS, restartMade, type ProbeSupport } from '../core/restart-gate.js';
 import {
   findStrandedPods,
   planStrandedOwners,
@@ -16,6 +17,7 @@ import {
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration, plural, type WorkloadRecord } from '../report.js';
 import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, rolledOut } from './heal-coredns.js';
+import { stepTowardRestart, type GateContext } from './restart-gate.js';
 
 export const DEFAULT_WORKLOADS_TIMEOUT_MS = 20 * 60_000;
 
@@ -32,7 +34,11 @@ export interface HealWorkloadsOptions {
   delays?: () => Iterator<number>;
   /** A fresh schedule per owner of the least time between two restarts; defaults to restartDelays(). */
   restartBackoff?: () => Iterator<number>;
+  /** Whether the Fargate probe works, shared with the CoreDNS heal of the same run. */
+  probeSupport?: ProbeSupport;
   onProgress?: (activity: string) => void;
+  /** Said once per run, when the probe cannot be used and the restarts fall back to a guess. */
+  onProbeFallback?: (why: string) => void;
 }
 
 /** A restarted owner that did not come up on Fargate in time (exit 1), with every owner's record for the report. */
@@ -101,6 +107,8 @@ function toRecord(owner: StrandedOwner): WorkloadRecord {
     strandedPods: [...owner.pods],
     action: owner.action === 'restart' ? 'failed' : owner.action === 'delete' ? 'deleted' : owner.action === 'leave' ? 'left' : 'reported',
     restarts: 0,
+    probes: 0,
+    restartProbes: [],
     detail: owner.reason,
   };
 }
@@ -125,39 +133,61 @@ async function healOwner(
   const kind = owner.kind as RestartableKind;
   const delays = options.delays?.() ?? pollDelays();
   const restartBackoff = options.restartBackoff?.() ?? restartDelays();
+  const gate: GateContext = { kube, clock, gate: newProbeGate(), support: options.probeSupport ?? newProbeSupport(), onFallback: options.onProbeFallback };
   let seenAtRestart = new Set<string>();
   let nextRestartAt = 0;
   let classified: ClassifiedPod[] = [];
   let lastError: KubeApiError | undefined;
-  let pendingRestart: readonly string[] | undefined = owner.pods;
+  // Read on the poll schedule; between reads, a restart that is due only makes the probe ask the webhook again.
+  let nextReadAt = clock.now();
+  let due: { info: WorkloadInfo; pods: PodInfo[]; stuckPods: readonly string[]; readAt: number } | undefined;
 
   for (;;) {
     signal?.throwIfAborted();
+    let wakeAt = Infinity;
     try {
-      const info = await kube.getWorkload(kind, owner.namespace, owner.name);
-      if (!info) throw new OwnerHealError('deleted while it was being healed');
-      const pods = await kube.listPods(owner.namespace, info.selector);
-      record.desired = info.desired;
-      record.ready = info.ready;
-      classified = pods.map((pod) => classifyPod(pod, { profiles, now: clock.now(), ec2NodesAvailable: false, ...(fargateStartMs !== undefined ? { fargateStartMs } : {}) }));
-      const live = classified.filter((c) => c.state !== 'terminating');
-      const freshStuck = live.filter((c) => c.state === 'stuck' && !seenAtRestart.has(podKey(c.pod))).map((c) => c.pod.name);
-      if (pendingRestart === undefined && freshStuck.length > 0 && clock.now() >= nextRestartAt) pendingRestart = freshStuck;
-      if (pendingRestart !== undefined) {
-        await restart(kube, kind, owner, pendingRestart, clock, record.restarts === 0);
-        record.restarts++;
-        seenAtRestart = new Set(pods.map(podKey));
-        nextRestartAt = clock.now() + (restartBackoff.next().value ?? 0);
-        pendingRestart = undefined;
-      } else if (onFargate(info, live)) {
-        record.detail = `Ready on Fargate (profile "${owner.profile}") after ${plural(record.restarts, 'restart')}`;
-        return;
+      if (clock.now() >= nextReadAt) {
+        nextReadAt = clock.now() + (delays.next().value ?? 0);
+        const info = await kube.getWorkload(kind, owner.namespace, owner.name);
+        if (!info) throw new OwnerHealError('deleted while it was being healed');
+        const pods = await kube.listPods(owner.namespace, info.selector);
+        record.desired = info.desired;
+        record.ready = info.ready;
+        classified = pods.map((pod) => classifyPod(pod, { profiles, now: clock.now(), ec2NodesAvailable: false, ...(fargateStartMs !== undefined ? { fargateStartMs } : {}) }));
+        const live = classified.filter((c) => c.state !== 'terminating');
+        lastError = undefined;
+        // The first restart is for the pods found stranded; later ones for replacements that missed Fargate.
+        const stuckPods = record.restarts === 0 ? owner.pods : live.filter((c) => c.state === 'stuck' && !seenAtRestart.has(podKey(c.pod))).map((c) => c.pod.name);
+        due = stuckPods.length > 0 ? { info, pods, stuckPods, readAt: clock.now() } : undefined;
+        if (!due && onFargate(info, live)) {
+          record.detail = `Ready on Fargate (profile "${owner.profile}") after ${plural(record.restarts, 'restart')}`;
+          return;
+        }
       }
-      lastError = undefined;
+      if (due) {
+        const examplePod = due.pods.find((p) => due!.stuckPods.includes(p.name)) ?? due.pods[0];
+        const target = { namespace: owner.namespace, ownerName: owner.name, template: due.info.template, examplePod };
+        const step = await stepTowardRestart(gate, target, { at: new Date(clock.now()) }, { notBefore: record.restarts === 0 ? 0 : nextRestartAt }, due.readAt);
+        record.probes = gate.gate.probes;
+        if (step.kind === 'restart') {
+          await restart(kube, kind, owner, due.stuckPods, clock, record.restarts === 0);
+          record.restarts++;
+          record.restartProbes.push(step.probe);
+          if (step.probe.probe === 'skipped' && gate.support.fallback) record.probeFallback = gate.support.fallback;
+          restartMade(gate.gate);
+          seenAtRestart = new Set(due.pods.map(podKey));
+          nextRestartAt = clock.now() + (restartBackoff.next().value ?? 0);
+          due = undefined;
+        } else if (step.kind === 'read-again') nextReadAt = clock.now();
+        else wakeAt = step.untilMs;
+      }
     } catch (error) {
       if (!(error instanceof KubeApiError)) throw error;
       if (!error.retryable) throw new OwnerHealError(error.message);
       lastError = error;
+      // Tried again in a second, as the CoreDNS heal does; a restart under way too.
+      nextReadAt = Math.min(nextReadAt, clock.now() + PROBE_INTERVAL_MS);
+      if (due) wakeAt = clock.now() + PROBE_INTERVAL_MS;
     }
     const left = deadline - clock.now();
     if (left <= 0) {
@@ -169,7 +199,8 @@ async function healOwner(
           `${plural(record.restarts, 'restart')})${why.length > 0 ? `; ${why.join('; ')}` : ''}`,
       );
     }
-    await clock.sleep(Math.min(delays.next().value ?? left, left), signal);
+    const pause = Math.min(Math.min(nextReadAt, wakeAt) - clock.now(), left);
+    if (pause > 0) await clock.sleep(pause, signal);
   }
 }
 
@@ -238,6 +269,7 @@ export function healWorkloadsTask<Ctx>({ connect, profiles, onResult, ...options
           ...options,
           profiles: profiles(),
           onProgress: (activity) => (task.title = `${HEAL_WORKLOADS_TITLE}: ${activity}`),
+          onProbeFallback: (why) => (task.output = fallbackLine(why)),
         });
         onResult?.(records);
         task.title = `${HEAL_WORKLOADS_TITLE}: ${summarize(records)}`;
@@ -246,6 +278,7 @@ export function healWorkloadsTask<Ctx>({ connect, profiles, onResult, ...options
         throw error;
       }
     },
+    rendererOptions: { persistentOutput: true },
   };
 }
 

@@ -104,6 +104,44 @@ describe('check and heal in process', () => {
     expect(writes(s.kubeRequestsByMethod())).toBe(before);
   });
 
+  it('check: for a stuck CoreDNS, says whether a restart now would land on Fargate, by the webhook\'s answer to a dry run', async () => {
+    // fp-coredns is ACTIVE at once and unseen by the webhook for as long as the test needs (its delay is a fault the
+    // test lifts), so the first check is certain to meet the webhook before it sees the profile.
+    const { s } = await cluster(['webhook-delay=1000000'], 0.001, { fargateProfileSeconds: 0 });
+    createCoreDnsProfile(s, 'demo');
+    await until(s, 'fp-coredns ACTIVE', () => s.world.describeFargateProfile('demo', 'fp-coredns').status === 'ACTIVE');
+    const look = async () => {
+      const io = captureIo();
+      expect(await check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s))).toBe(1);
+      const text = captureIo();
+      await check({ cluster: 'demo', region: s.region, output: 'text' }, text, deps(s));
+      return { report: JSON.parse(io.out()) as CheckReport, text: text.out() };
+    };
+    const before = writes(s.kubeRequestsByMethod());
+
+    const unseen = await look();
+    expect(unseen.report.coredns?.restartNow).toEqual({
+      wouldLandOnFargate: false,
+      profile: 'fp-coredns',
+      detail: 'the Fargate webhook does not see profile "fp-coredns" yet: a new pod would still go to default-scheduler; heal waits for the webhook before it restarts',
+    });
+    expect(unseen.text).toContain('Restart now: the Fargate webhook does not see profile "fp-coredns" yet');
+
+    s.faults.webhookDelaySeconds = 0;
+    s.world.createFargateProfile({ clusterName: 'demo', fargateProfileName: 'fp-twin', podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod', selectors: [{ namespace: 'kube-system' }] });
+    await until(s, 'the webhook sees fp-twin', () => s.world.profileVisibleAt('demo', 'fp-twin') !== undefined);
+    const seen = await look();
+    expect(seen.report.coredns?.restartNow).toMatchObject({ wouldLandOnFargate: true, profile: 'fp-twin', detail: 'a restart now lands on Fargate (profile "fp-twin"): heal will work now' });
+    expect(seen.text).toMatch(/Restart now: a restart now lands on Fargate \(profile "fp-twin"\): heal will work now\nRun: safe-eksctl heal --cluster demo/);
+
+    // Only dry runs: nothing was written.
+    expect(writes(s.kubeRequestsByMethod())).toBe(before);
+    expect(s.kubeRequestsByMethod()['POST (dry run)']).toBe(4);
+
+    s.faults.dryRunRefused = 403;
+    expect((await look()).report.coredns?.restartNow).toMatchObject({ wouldLandOnFargate: null, detail: expect.stringContaining('HTTP 403') });
+  });
+
   it('heal: a profile that turns CREATE_FAILED ends the run with exit 3 and the profile in the report', async () => {
     // The profile stays CREATING until heal has looked at it once, then fails: a profile already failed at heal's
     // first look is not one heal waits for (another test), so the moment must not be raced against a timer.

@@ -7,7 +7,9 @@ import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, RESTARTED_AT_ANN
 import { openKubeconfig } from '../../src/adapters/kubeconfig.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { probePodFor } from '../../src/core/probe.js';
 import { healCoreDns } from '../../src/tasks/heal-coredns.js';
+import { probeOwner } from '../../src/tasks/restart-gate.js';
 import { waitForProfile } from '../../src/tasks/wait-profiles.js';
 import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
 
@@ -94,28 +96,63 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     expect(pods.filter((p) => !p.deletionTimestamp).every((p) => p.schedulerName === 'fargate-scheduler' && p.phase === 'Running')).toBe(true);
   });
 
-  it('restarts again when the webhook does not see the profile yet (webhook delay)', async () => {
-    // The webhook must not see the profile before the heal's first restart, however long a busy machine makes that
-    // take; a delay on the clock would race it. So fp-coredns stays unseen (its delay outlasts the test), and only once
-    // the first restart is done does a twin with the same selector appear, which the webhook sees the usual 10 s after
-    // it turns ACTIVE. The heal cannot tell the two apart: the first restart's pods are certain to miss Fargate.
+  it('asks the Fargate webhook with a dry-run pod from the template: its answer, nothing created', async () => {
+    const { s, kube } = await cluster({ timeScale: 0.002 });
+    const deployment = (await kube.getDeployment('kube-system', 'coredns'))!;
+    const [stuck] = await kube.listPods('kube-system', 'k8s-app=kube-dns');
+    const target = { namespace: 'kube-system', ownerName: 'coredns', template: deployment.template, examplePod: stuck };
+    const change = { at: new Date(s.clock.now()) };
+    expect(await probeOwner(kube, target, change)).toEqual({ kind: 'answered', verdict: { kind: 'not-fargate', scheduler: 'default-scheduler' } });
+    createCoreDnsProfile(s, 'demo');
+    await until(s, 'the webhook sees fp-coredns', () => s.world.profileVisibleAt('demo', 'fp-coredns') !== undefined);
+    expect(await probeOwner(kube, target, change)).toEqual({ kind: 'answered', verdict: { kind: 'fargate', profile: 'fp-coredns' } });
+    const answer = await kube.dryRunCreatePod(probePodFor(target, change));
+    expect(answer.name).toMatch(new RegExp(`^${stuck!.ownerReferences[0]!.name}-[a-z0-9]{5}$`));
+    // Two CoreDNS pods, as before: a dry run persists nothing.
+    expect(await kube.listPods('kube-system', 'k8s-app=kube-dns')).toHaveLength(2);
+    expect(s.kubeRequestsByMethod()).toMatchObject({ 'POST (dry run)': 3 });
+    expect(s.kubeRequestsByMethod()['POST']).toBeUndefined();
+  });
+
+  it('while the webhook does not see the profile: probes, never restarts; once it does, exactly one restart', async () => {
+    // The webhook must not see the profile while the test asserts "no restart", however long a busy machine takes; a
+    // delay on the clock would race it. So fp-coredns stays unseen (its delay outlasts the test) while the heal probes,
+    // and only then does a twin with the same selector appear, which the webhook sees the usual 10 s after it turns
+    // ACTIVE. Only the webhook's answer can set off the restart, and it names the profile it really used.
     const { s, eks, kube } = await cluster({ faults: ['webhook-delay=1000000'], timeScale: 0.002 });
     createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
-    const healing = healCoreDns(kube, { profiles: [profile], clock, timeoutMs: ROOMY_MS });
-    // A heal that ends without restarting ends this wait as well; what it ended with is awaited below.
+    // A day, not ROOMY_MS: the heal must outlast the wait for five probes and then the twin's 130 simulated seconds, and
+    // at 0.002 two simulated hours are only 14 real seconds, which a loaded machine spent on the way (seen in a full run).
+    const healing = healCoreDns(kube, { profiles: [profile], clock, timeoutMs: 24 * 60 * 60_000 });
     let healEnded = false;
     void healing.then(() => (healEnded = true), () => (healEnded = true));
-    const restarted = async () => (await kube.getDeployment('kube-system', 'coredns'))?.templateAnnotations[RESTARTED_AT_ANNOTATION] !== undefined;
-    await until(s, 'the first restart', async () => healEnded || (await restarted()), ROOMY_MS);
+    const probes = () => s.kubeRequestsByMethod()['POST (dry run)'] ?? 0;
+    await until(s, 'five probes', () => healEnded || probes() >= 5, ROOMY_MS);
+    expect(healEnded).toBe(false);
+    expect((await kube.getDeployment('kube-system', 'coredns'))?.templateAnnotations[RESTARTED_AT_ANNOTATION]).toBeUndefined();
     s.faults.webhookDelaySeconds = undefined;
     s.world.createFargateProfile({ ...TWIN_PROFILE, clusterName: 'demo' });
     const result = await healing;
-    expect(result).toMatchObject({ ready: 2, stuckBefore: 2, annotationRemoved: false });
-    expect(result.restarts).toBeGreaterThanOrEqual(2);
+    expect(result).toMatchObject({ ready: 2, stuckBefore: 2, annotationRemoved: false, restarts: 1, restartProbes: [{ probe: 'fargate', profile: 'fp-coredns-twin' }] });
+    expect(result.probes).toBeGreaterThanOrEqual(6);
     const pods = await kube.listPods('kube-system', 'k8s-app=kube-dns');
     expect(pods.filter((p) => !p.deletionTimestamp).every((p) => p.schedulerName === 'fargate-scheduler' && p.phase === 'Running')).toBe(true);
+  });
+
+  it('an API server that refuses the dry run (400): the heal falls back to restart-and-verify, and says why', async () => {
+    const { s, eks, kube } = await cluster({ faults: ['dry-run-refused=400'], timeScale: 0.002 });
+    createCoreDnsProfile(s, 'demo');
+    const clock = simClock(s);
+    const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
+    const fallbacks: string[] = [];
+    const result = await healCoreDns(kube, { profiles: [profile], clock, timeoutMs: ROOMY_MS, onProbeFallback: (why) => fallbacks.push(why) });
+    expect(result).toMatchObject({ ready: 2, stuckBefore: 2, probes: 1 });
+    expect(result.restarts).toBeGreaterThanOrEqual(1);
+    expect(result.restartProbes.every((r) => r.probe === 'skipped')).toBe(true);
+    expect(result.probeFallback).toMatch(/^the dry-run probe was refused: dry-run create of a pod in kube-system: HTTP 400: admission webhook .* does not support dry run$/);
+    expect(fallbacks).toEqual([result.probeFallback]);
   });
 
   it('a rollout that never gets Ready times out with exit 4, naming pods and their latest events', async () => {

@@ -54,7 +54,7 @@ export const SCENARIO_TEST_TIMEOUT_MS = 300_000;
  * the same time share it. It waits as long as it takes: a scenario let in past the limit would run when the machine is
  * busiest, just when its real-time margins are thinnest.
  */
-async function acquireSlot(): Promise<() => void> {
+export async function acquireSlot(): Promise<() => void> {
   mkdirSync(SLOT_DIR, { recursive: true });
   for (;;) {
     for (let i = 0; i < SCENARIO_SLOTS; i++) {

@@ -6,14 +6,16 @@ import { captureIo } from '../helpers/io.js';
 
 describe('sim command', () => {
   it('reads its flags', () => {
-    const settings = simSettings({ timeScale: '0.05', fault: ['eks-5xx=0.1'], port: '0', eksctlVersion: 'v0.207.0' });
+    const settings = simSettings({ timeScale: '0.05', fault: ['eks-5xx=0.1', 'webhook-latency=7', 'dry-run-refused=400'], port: '0', eksctlVersion: 'v0.207.0' });
     expect(settings).toMatchObject({ timeScale: 0.05, port: 0, eksctlVersion: '0.207.0' });
-    expect(settings.faults.eks5xx).toBe(0.1);
+    expect(settings.faults).toMatchObject({ eks5xx: 0.1, webhookLatencySeconds: 7, dryRunRefused: 400 });
   });
 
   it.each([
     [{ fault: ['bogus'] }, /unknown fault/],
     [{ fault: ['eks-throttle=2'] }, /RATE/],
+    [{ fault: ['dry-run-refused'] }, /CODE must be 403/],
+    [{ fault: ['webhook-latency=soon'] }, /SECONDS/],
     [{ timeScale: '-1' }, /--time-scale/],
     [{ timeScale: 'fast' }, /--time-scale/],
     [{ port: '70000' }, /--port/],

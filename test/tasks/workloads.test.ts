@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KubeApiError, type ClusterKubeApi, type RestartableKind, type WorkloadInfo } from '../../src/adapters/kube.js';
 import { pollDelays, restartDelays } from '../../src/core/backoff.js';
 import type { FargateProfileView, PodInfo } from '../../src/core/pods.js';
+import type { ProbeAnswer, ProbePod } from '../../src/core/probe.js';
+import { newProbeSupport } from '../../src/core/restart-gate.js';
 import { ExitCode } from '../../src/errors.js';
 import type { WorkloadRecord } from '../../src/report.js';
 import { healWorkloads, healWorkloadsTask, HEAL_WORKLOADS_TITLE, WorkloadHealError, type HealWorkloadsOptions } from '../../src/tasks/workloads.js';
@@ -27,10 +29,16 @@ interface FakeWorkload {
   name: string;
   desired: number;
   generation: number;
-  /** Admission of the pods made by restart (or deletion) number n, 1-based. */
+  /** Admission of the pods made by restart (or deletion) number n, 1-based; asked when they are made. */
   admission: (n: number) => Admission;
+  /** What the dry-run probe's answer says now; by default, what the next recreation's admission would be. */
+  probeSays?: () => Admission['scheduler'];
   recreated: number;
 }
+
+/** The webhook sees the profile from `at` (epoch ms) on: pods made from then are captured. */
+const webhookFrom = (at: number) => (): Admission =>
+  Date.now() >= at ? { scheduler: 'fargate-scheduler', readyAfterMs: 30_000 } : { scheduler: 'default-scheduler' };
 
 interface FakePod extends PodInfo {
   generation: number;
@@ -43,9 +51,18 @@ class FakeCluster implements ClusterKubeApi {
   pods: FakePod[] = [];
   readonly calls: Record<string, number> = {};
   failNext: KubeApiError[] = [];
+  /** Every dry-run create fails with this (RBAC without create pods, say). */
+  probeError: KubeApiError | undefined;
+  readonly probes: { at: number; pod: ProbePod }[] = [];
 
-  add(kind: RestartableKind, name: string, desired: number, admission: FakeWorkload['admission'] = () => ({ scheduler: 'fargate-scheduler', readyAfterMs: 30_000 })) {
-    const w: FakeWorkload = { kind, name, desired, generation: 1, admission, recreated: 0 };
+  add(
+    kind: RestartableKind,
+    name: string,
+    desired: number,
+    admission: FakeWorkload['admission'] = () => ({ scheduler: 'fargate-scheduler', readyAfterMs: 30_000 }),
+    probeSays?: FakeWorkload['probeSays'],
+  ) {
+    const w: FakeWorkload = { kind, name, desired, generation: 1, admission, recreated: 0, ...(probeSays ? { probeSays } : {}) };
     this.workloads.set(`${kind}/${name}`, w);
     const count = kind === 'StatefulSet' ? 1 : desired; // OrderedReady: pod 1 waits for pod 0
     for (let i = 0; i < count; i++) this.pods.push(this.newPod(w, kind === 'StatefulSet' ? `${name}-${i}` : `${name}-g1-${i}`, { scheduler: 'default-scheduler' }));
@@ -103,7 +120,16 @@ class FakeCluster implements ClusterKubeApi {
     return {
       kind, namespace, name, generation: w.generation, observedGeneration: w.generation, desired: w.desired,
       current: own.length, updated: updated.length, ready, available: ready, templateAnnotations: {}, selector: `app=${name}`,
+      template: { labels: { app: name }, annotations: {}, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
     };
+  }
+  async dryRunCreatePod(pod: ProbePod): Promise<ProbeAnswer> {
+    this.tick('dryRunCreatePod');
+    this.probes.push({ at: Date.now(), pod });
+    if (this.probeError) throw this.probeError;
+    const w = [...this.workloads.values()].find((x) => x.name === pod.labels['app'])!;
+    const scheduler = w.probeSays?.() ?? w.admission(w.recreated + 1).scheduler;
+    return { name: `${pod.generateName}abcde`, schedulerName: scheduler, labels: { ...pod.labels, ...(scheduler === 'fargate-scheduler' ? { 'eks.amazonaws.com/fargate-profile': 'fp-apps' } : {}) } };
   }
   async listPods(_namespace: string, labelSelector?: string) {
     this.tick('listPods');
@@ -193,19 +219,61 @@ describe('healWorkloads', () => {
     expect(kube.pods.every((p) => p.schedulerName === 'fargate-scheduler')).toBe(true);
   });
 
-  it('restarts again, after the restart backoff, when the replacements missed Fargate (webhook delay)', async () => {
-    const kube = new FakeCluster().add('Deployment', 'web', 2, (n) => (n === 1 ? { scheduler: 'default-scheduler' } : { scheduler: 'fargate-scheduler', readyAfterMs: 30_000 }));
+  it('waits for the webhook, probing the Deployment once a second, and restarts it once the moment the probe says Fargate', async () => {
+    const kube = new FakeCluster().add('Deployment', 'web', 2, webhookFrom(T0 + 2_500));
     const result = await settle(healWorkloads(kube, options()), 60_000);
-    expect(result.ok && byKey(result.value)['Deployment/web']).toMatchObject({ action: 'restarted', restarts: 2, ready: 2 });
+    expect(result.ok && byKey(result.value)['Deployment/web']).toMatchObject({
+      action: 'restarted',
+      restarts: 1,
+      ready: 2,
+      probes: 4,
+      restartProbes: [{ probe: 'fargate', profile: 'fp-apps' }],
+    });
+    expect(kube.probes.map((p) => p.at - T0)).toEqual([0, 1_000, 2_000, 3_000]);
+    expect(kube.calls['restartDeployment']).toBe(1);
+    // The probe pod is the one the Deployment's next ReplicaSet would make.
+    expect(kube.probes[0]?.pod).toMatchObject({ namespace: 'apps', generateName: 'web-g1-', labels: { app: 'web' }, annotations: { 'kubectl.kubernetes.io/restartedAt': expect.any(String) } });
+  });
+
+  it('replacements that missed Fargate though the probe said Fargate get another restart after the backoff, probed first', async () => {
+    const kube = new FakeCluster().add(
+      'Deployment',
+      'web',
+      2,
+      (n) => (n === 1 ? { scheduler: 'default-scheduler' } : { scheduler: 'fargate-scheduler', readyAfterMs: 30_000 }),
+      () => 'fargate-scheduler',
+    );
+    const result = await settle(healWorkloads(kube, options()), 60_000);
+    expect(result.ok && byKey(result.value)['Deployment/web']).toMatchObject({ action: 'restarted', restarts: 2, ready: 2, probes: 2 });
     expect(kube.calls['restartDeployment']).toBe(2);
   });
 
-  it('a StatefulSet is patched once, its stuck pods deleted; a replacement that missed Fargate is only deleted again', async () => {
-    const kube = new FakeCluster().add('StatefulSet', 'db', 2, (n) => (n === 1 ? { scheduler: 'default-scheduler' } : { scheduler: 'fargate-scheduler', readyAfterMs: 30_000 }));
+  it('a StatefulSet is patched once, after the probe says Fargate, and its stuck pods deleted once', async () => {
+    const kube = new FakeCluster().add('StatefulSet', 'db', 2, webhookFrom(T0 + 1_500));
     const result = await settle(healWorkloads(kube, options()), 60_000);
-    expect(result.ok && byKey(result.value)['StatefulSet/db']).toMatchObject({ action: 'restarted', restarts: 2, desired: 2, ready: 2, strandedPods: ['db-0'] });
+    expect(result.ok && byKey(result.value)['StatefulSet/db']).toMatchObject({ action: 'restarted', restarts: 1, desired: 2, ready: 2, strandedPods: ['db-0'], probes: 3 });
+    expect(kube.calls['restartStatefulSet']).toBe(1);
+    expect(kube.calls['deletePod']).toBe(1);
+    expect(kube.probes[0]?.pod).toMatchObject({ generateName: 'db-', labels: { app: 'db' } });
+  });
+
+  it('the probe refused: the old guess for every owner, said once; a StatefulSet replacement that missed Fargate is only deleted again', async () => {
+    const kube = new FakeCluster()
+      .add('StatefulSet', 'db', 2, (n) => (n === 1 ? { scheduler: 'default-scheduler' } : { scheduler: 'fargate-scheduler', readyAfterMs: 30_000 }))
+      .add('Deployment', 'web', 1);
+    kube.probeError = new KubeApiError(403, 'dry-run create of a pod in apps: HTTP 403: pods is forbidden');
+    const fallbacks: string[] = [];
+    const probeSupport = newProbeSupport();
+    const result = await settle(healWorkloads(kube, options({ probeSupport, onProbeFallback: (why) => fallbacks.push(why) })), 60_000);
+    const records = result.ok ? byKey(result.value) : {};
+    expect(records['StatefulSet/db']).toMatchObject({ action: 'restarted', restarts: 2, ready: 2, restartProbes: [{ probe: 'skipped' }, { probe: 'skipped' }], probeFallback: expect.stringContaining('HTTP 403') });
+    expect(records['Deployment/web']).toMatchObject({ action: 'restarted', restarts: 1, restartProbes: [{ probe: 'skipped' }] });
     expect(kube.calls['restartStatefulSet']).toBe(1);
     expect(kube.calls['deletePod']).toBe(3); // db-0; then db-0 and db-1, which missed Fargate
+    // The two owners asked side by side, once each; the reason was given once.
+    expect(kube.calls['dryRunCreatePod']).toBe(2);
+    expect(fallbacks).toHaveLength(1);
+    expect(probeSupport.fallback).toContain('HTTP 403');
   });
 
   it('reports bare pods and orphan ReplicaSets, leaves DaemonSet pods, and writes nothing for them', async () => {

@@ -58,6 +58,8 @@ export class KubeCluster {
   private readonly options: KubeClusterOptions;
   private readonly pods: PodLifecycle;
   private readonly nameSuffix: () => string;
+  /** Dry runs draw their names from their own sequence, so a probe does not change the names real objects get. */
+  private readonly dryRunNameSuffix: () => string;
   private readonly syncTimers = new Map<number, NodeJS.Timeout>();
   private syncing = false;
   private dirty = false;
@@ -71,6 +73,7 @@ export class KubeCluster {
     this.gitVersion = `v${options.kubernetesVersion}.${EKS_PATCH[options.kubernetesVersion] ?? '0'}-eks-7f9249a`;
     this.store = new ObjectStore(options.clock);
     this.nameSuffix = nameSuffixes(`${options.name}/${options.clock.now()}`);
+    this.dryRunNameSuffix = nameSuffixes(`${options.name}/dry-run/${options.clock.now()}`);
     this.pods = new PodLifecycle({
       store: this.store,
       clock: options.clock,
@@ -144,8 +147,12 @@ export class KubeCluster {
     return this.store.list<Pod>('pods', namespace).filter((p) => !labels || labelSelectorMatches({ matchLabels: labels }, p.metadata.labels ?? {}));
   }
 
-  /** Creates an object as a POST does: defaults, validation, admission (pods), then the controllers run. */
-  create(resource: ResourceName, namespace: string | undefined, input: KubeObject): KubeObject {
+  /**
+   * Creates an object as a POST does: defaults, validation, admission (pods), then the controllers run. With `dryRun`
+   * (`?dryRun=All`) every step up to storage runs and the object comes back as it would be stored, but nothing is
+   * stored, scheduled or announced.
+   */
+  create(resource: ResourceName, namespace: string | undefined, input: KubeObject, { dryRun = false } = {}): KubeObject {
     const type = resourceType(resource)!;
     const object = structuredClone(input);
     object.metadata = { ...object.metadata } as KubeObject['metadata'];
@@ -166,6 +173,13 @@ export class KubeCluster {
       object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name };
       object.spec = { finalizers: ['kubernetes'] };
       object.status = { phase: 'Active' };
+    }
+    if (dryRun) {
+      return this.translate(() =>
+        resource === 'pods'
+          ? this.pods.dryRunCreate(object as Pod, this.dryRunNameSuffix)
+          : this.store.dryRunCreate(resource, { ...object, status: object.status ?? {} }, this.dryRunNameSuffix),
+      );
     }
     const created = this.translate(() =>
       resource === 'pods' ? this.pods.create(object as Pod) : this.store.create(resource, { ...object, status: object.status ?? {} }, this.nameSuffix),

@@ -1,14 +1,13 @@
 // Pod admission (the EKS Fargate mutating webhook), scheduling (default-scheduler onto EC2 nodes, fargate-scheduler
 // onto a node of its own) and the kubelet's part (ContainerCreating → Running/Ready), on the simulated clock.
 import type { Faults } from '../faults.js';
-import { fargateProfileFor, type FargateProfileView } from './matching.js';
+import { admitToFargate, COMPUTE_TYPE_ANNOTATION, FARGATE_SCHEDULER } from './admission.js';
+import type { FargateProfileView } from './matching.js';
 import { AddressPool } from './names.js';
 import { rfc3339, type ObjectStore } from './store.js';
 import type { Condition, ContainerStatus, EventObject, KubeObject, NodeObject, Pod } from './types.js';
 
-export const COMPUTE_TYPE_ANNOTATION = 'eks.amazonaws.com/compute-type';
-export const FARGATE_PROFILE_LABEL = 'eks.amazonaws.com/fargate-profile';
-export const FARGATE_SCHEDULER = 'fargate-scheduler';
+export { COMPUTE_TYPE_ANNOTATION };
 export const DEFAULT_SCHEDULER = 'default-scheduler';
 export const FARGATE_TAINT = { key: COMPUTE_TYPE_ANNOTATION, value: 'fargate', effect: 'NoSchedule' };
 
@@ -51,22 +50,24 @@ export class PodLifecycle {
 
   /** Creates a pod the way the API server does: defaults, then the mutating webhook, then storage; then schedules it. */
   create(input: Pod): Pod {
-    const pod = structuredClone(input);
-    applyPodDefaults(pod);
-    this.admit(pod);
-    const stored = this.ctx.store.create('pods', pod, this.ctx.nameSuffix);
+    const stored = this.ctx.store.create('pods', this.admitted(input), this.ctx.nameSuffix);
     return this.schedule(stored);
   }
 
-  /** The Fargate webhook: runs once, at creation; nothing re-admits a pod later. */
-  private admit(pod: Pod): void {
-    const annotations = pod.metadata.annotations ?? {};
-    if (annotations[COMPUTE_TYPE_ANNOTATION] === 'ec2') return;
-    if (pod.spec.nodeName) return;
-    const profile = fargateProfileFor(this.ctx.admissionProfiles(), pod.metadata.namespace ?? 'default', pod.metadata.labels ?? {});
-    if (!profile) return;
-    pod.spec.schedulerName = FARGATE_SCHEDULER;
-    pod.metadata.labels = { ...pod.metadata.labels, [FARGATE_PROFILE_LABEL]: profile.name };
+  /**
+   * A dryRun=All create: the same defaults and the same webhook (it declares sideEffects None, so the API server calls
+   * it on dry runs too), nothing stored, nothing scheduled, no event.
+   */
+  dryRunCreate(input: Pod, nameSuffix: () => string): Pod {
+    return this.ctx.store.dryRunCreate('pods', this.admitted(input), nameSuffix);
+  }
+
+  private admitted(input: Pod): Pod {
+    const pod = structuredClone(input);
+    applyPodDefaults(pod);
+    // The webhook runs once, at creation; nothing re-admits a pod later.
+    admitToFargate(pod, this.ctx.admissionProfiles(), this.ctx.faults);
+    return pod;
   }
 
   private schedule(pod: Pod): Pod {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimClock } from '../clock.js';
 import { seededRandom, type Faults } from '../faults.js';
+import { parseDryRun, podCreateRefusal, webhookWaitMs, type Refusal } from './admission.js';
 import { checkBearerToken } from './auth.js';
 import { SIM_CA_CERT_PEM, SIM_SERVER_CERT_PEM, SIM_SERVER_KEY_PEM } from './certs.js';
 import { KubeApiError, type KubeCluster } from './cluster.js';
@@ -40,7 +41,10 @@ export interface KubeServer {
   caPem: string;
   /** Requests answered so far (any outcome), for tests that count calls. */
   requestCount(): number;
-  /** The same per HTTP method (GET, PATCH, DELETE, …): tests prove a command only read. */
+  /**
+   * The same per HTTP method (GET, PATCH, DELETE, …): tests prove a command only read. A dry run, which changes
+   * nothing, counts as `POST (dry run)`.
+   */
   requestsByMethod(): Record<string, number>;
   /** Requests refused with 401 (a token expired, for another cluster, or forged): tests prove a refresh happened. */
   unauthorizedCount(): number;
@@ -74,7 +78,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
   const byMethod: Record<string, number> = {};
   const server: Server = createServer({ key: SIM_SERVER_KEY_PEM, cert: SIM_SERVER_CERT_PEM }, (req, res) => {
     requests++;
-    const method = req.method ?? 'GET';
+    const method = `${req.method ?? 'GET'}${/[?&]dryRun=/.test(req.url ?? '') ? ' (dry run)' : ''}`;
     byMethod[method] = (byMethod[method] ?? 0) + 1;
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendStatus(res, 500, 'InternalError', error instanceof Error ? error.message : String(error));
@@ -129,6 +133,9 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     if (!target) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
     const { type, namespace, name, subresource } = target;
     const resource = type.resource as ResourceName;
+    if (method !== 'POST' && url.searchParams.has('dryRun')) {
+      throw new HttpError(400, 'BadRequest', `dryRun is simulated for POST (create) only, not for ${method}`);
+    }
     const notFound = () =>
       new HttpError(404, 'NotFound', `${type.resource}${type.group ? '.' + type.group : ''} "${name}" not found`, { name, group: type.group || undefined, kind: type.resource });
 
@@ -153,7 +160,16 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
       case 'POST': {
         if (name) throw new HttpError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         const body = asObject(await readJson(req));
-        const created = cluster.create(resource, namespace, body as KubeObject);
+        const createOptions = parseDryRun(url.searchParams);
+        if ('code' in createOptions) throw refused(createOptions);
+        if (resource === 'pods') {
+          const refusal = podCreateRefusal(namespace ?? 'default', createOptions.dryRun, options.faults);
+          if (refusal) throw refused(refusal);
+          // The API server waits for the Fargate webhook's answer (at most its timeout) before it stores the pod.
+          const wait = webhookWaitMs(options.faults);
+          if (wait > 0) await options.clock.sleep(wait);
+        }
+        const created = cluster.create(resource, namespace, body as KubeObject, createOptions);
         return sendJson(res, 201, created);
       }
       case 'PUT': {
@@ -343,6 +359,10 @@ function selectorFilter(type: ResourceType, params: URLSearchParams): (o: KubeOb
       const value = f.field === 'source' ? fieldValue(o, 'source.component') : fieldValue(o, f.field);
       return f.op === '=' ? value === f.value : value !== f.value;
     });
+}
+
+function refused({ code, reason, message }: Refusal): HttpError {
+  return new HttpError(code, reason, message);
 }
 
 function scaleOf(object: KubeObject) {

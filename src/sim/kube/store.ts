@@ -61,23 +61,39 @@ export class ObjectStore {
 
   /** Stores a new object; `metadata.name` or `metadata.generateName` must be set. */
   create<T extends KubeObject>(resource: ResourceName, object: T, randomSuffix: () => string): T {
+    const created = this.stamp(resource, object, randomSuffix);
+    created.metadata.resourceVersion = String(++this.revision);
+    this.bucket(resource).set(key(created.metadata.namespace, created.metadata.name), created);
+    this.emit('ADDED', resource, created);
+    return structuredClone(created);
+  }
+
+  /**
+   * A create with dryRun=All: what `create` would store (name generated, uid and creationTimestamp set, a name taken is
+   * still AlreadyExists) without storing it, so no resourceVersion, no watch event (the API server's
+   * DryRunnableStorage.Create, k8s.io/apiserver registry/generic/registry/dryrun.go).
+   */
+  dryRunCreate<T extends KubeObject>(resource: ResourceName, object: T, randomSuffix: () => string): T {
+    const created = this.stamp(resource, object, randomSuffix);
+    created.metadata.resourceVersion = '';
+    return created;
+  }
+
+  private stamp<T extends KubeObject>(resource: ResourceName, object: T, randomSuffix: () => string): T {
     const type = resourceType(resource)!;
     const created = structuredClone(object);
     const meta = created.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
     if (!type.namespaced) delete meta.namespace;
-    const map = this.bucket(resource);
-    const k = key(meta.namespace, meta.name);
-    if (map.has(k)) throw new KubeStoreError(`${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`, 'AlreadyExists');
+    if (this.bucket(resource).has(key(meta.namespace, meta.name))) {
+      throw new KubeStoreError(`${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`, 'AlreadyExists');
+    }
     created.apiVersion = apiVersionOf(type);
     created.kind = type.kind;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.clock.now());
     if (type.hasGeneration) meta.generation = 1;
-    meta.resourceVersion = String(++this.revision);
-    map.set(k, created);
-    this.emit('ADDED', resource, created);
-    return structuredClone(created);
+    return created;
   }
 
   /** Replaces a stored object. A stale `metadata.resourceVersion` is a conflict, as with a real update. */
