@@ -73,7 +73,7 @@ describe('what could not be read is unknown', () => {
     });
     expect(json.code).toBe(4);
     const report = JSON.parse(json.io.out()) as RunReport;
-    expect(report.coredns).toEqual({ desired: null, ready: null, stuckBefore: null, restarts: 0, annotationRemoved: false });
+    expect(report.coredns).toEqual({ desired: null, ready: null, stuckBefore: null, restarts: 0, annotationRemoved: false, probes: 0, restartProbes: [] });
     expect(text.code).toBe(4);
     expect(text.io.out()).toContain('\nCoreDNS: unknown (could not be read); not restarted\n');
     expect(text.io.out()).not.toMatch(/0\/0 ready|nothing was stuck/);
