@@ -16,21 +16,13 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
 import { hostOfUrl, kubeClients, noAnswer, type KubeDeadlines } from './kube-deadlines.js';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
-import type { PodInfo } from '../core/pods.js';
+import type { NodeInfo, PodInfo } from '../core/pods.js';
+import type { RolloutStatus } from '../core/workloads.js';
 import { RESTARTED_AT_ANNOTATION, rfc3339Seconds, type PodTemplate, type ProbeAnswer, type ProbePod } from '../core/probe.js';
 
-export interface DeploymentInfo {
+export interface DeploymentInfo extends RolloutStatus {
   namespace: string;
   name: string;
-  generation: number;
-  observedGeneration: number;
-  /** spec.replicas */
-  desired: number;
-  /** status.replicas: pods of every ReplicaSet of the Deployment. */
-  current: number;
-  updated: number;
-  ready: number;
-  available: number;
   templateAnnotations: Record<string, string>;
   /** The pod template, for the Fargate probe. */
   template: PodTemplate;
@@ -43,14 +35,6 @@ export interface KubeEvent {
   count: number;
   /** Epoch ms of the latest occurrence. */
   lastSeen: number;
-}
-
-export interface NodeInfo {
-  name: string;
-  labels: Record<string, string>;
-  ready: boolean;
-  unschedulable: boolean;
-  taints: { key: string; value?: string; effect: string }[];
 }
 
 export interface RestartOptions {
@@ -98,6 +82,7 @@ export interface KubeWorkloadApi {
 export type ClusterKubeApi = KubeApi & KubeWorkloadApi;
 
 export { RESTARTED_AT_ANNOTATION };
+export type { NodeInfo };
 
 /** A failed Kubernetes call; `retryable` for 429, 5xx and dropped connections. */
 export class KubeApiError extends Error {

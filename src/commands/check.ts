@@ -13,11 +13,12 @@ import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
 import { parseDuration } from '../core/duration.js';
-import { classifyCoreDnsPods, type ClassifiedPod } from '../core/pods.js';
+import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR } from '../core/coredns.js';
+import { classifyCoreDnsPods, isUsableEc2Node, type ClassifiedPod } from '../core/pods.js';
+import { rolledOut } from '../core/workloads.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
-import { restartOutlook, type RestartOutlook } from '../tasks/restart-gate.js';
+import { restartOutlook, type RestartOutlook } from '../heal/step-toward-restart.js';
 import { CheckBudget, DEFAULT_CHECK_TIMEOUT_MS } from './check-budget.js';
 import { failClosed, formatCheck, unreadReport, type CheckedPod, type CheckReport } from './check-report.js';
 

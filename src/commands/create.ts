@@ -15,7 +15,7 @@ import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RunRecorder } from '../report.js';
 import { eksctlTask } from '../tasks/eksctl.js';
-import { lookWhatIsLeft } from '../tasks/left-in-aws.js';
+import { lookWhatIsLeft } from '../pipelines/left-in-aws.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
 import { clusterSource, EksctlRefused } from './cluster-source.js';
 import { eksctlTokens, flagOn, flagValue } from './create-argv.js';
@@ -91,10 +91,10 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
       import('../adapters/eks.js'),
       import('../adapters/sts.js'),
       import('../tasks/cluster-health.js'),
-      import('../tasks/profile-watch.js'),
-      import('../tasks/wait-profiles.js'),
-      import('../tasks/heal-coredns.js'),
-      import('../tasks/early-heal.js'),
+      import('../heal/profile-watch.js'),
+      import('../heal/wait-profiles.js'),
+      import('../heal/coredns.js'),
+      import('../heal/early-heal.js'),
     ]);
   const { config } = source;
   const clusterName = config.metadata.name;

@@ -11,9 +11,11 @@ import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { FargateProfileView } from '../core/pods.js';
 import type { RunRecorder } from '../report.js';
 import { defaultAddonsTask } from './default-addons.js';
-import { HEAL_COREDNS_TITLE, healCoreDnsTask, newHealState, type HealState } from './heal-coredns.js';
+import { newHealState, type HealState } from '../heal/coredns.js';
+import { retrying, SINGLE_CALL_RETRY_MS } from '../heal/retrying.js';
+import { HEAL_COREDNS_TITLE, healCoreDnsTask } from './heal-coredns.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
-import { retrying, WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
+import { WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
 import { HEAL_WORKLOADS_TITLE, healWorkloadsTask } from './workloads.js';
 
 export interface ClusterHealthOptions {
@@ -147,7 +149,7 @@ export function clusterHealthTasks<Ctx>(timeline: PhaseTimeline, options: Cluste
 
 async function connectKube(options: ClusterHealthOptions, viaEks: EksKubeConnector, described: (cluster: ClusterInfo) => void): Promise<ClusterKubeApi> {
   if (!options.openedKubeconfig && !options.kubeconfig && !options.context) return viaEks();
-  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), options.clock, options.signal);
+  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, options.signal), { clock: options.clock, signal: options.signal, deadline: options.clock.now() + SINGLE_CALL_RETRY_MS });
   described(cluster);
   try {
     // After `eksctl create cluster` the file is new: a context it lacks is named here, not as "No active cluster!".
@@ -173,7 +175,7 @@ async function connectEks(
   signal: AbortSignal,
 ): Promise<{ kube: ClusterKubeApi; cluster: ClusterInfo }> {
   // Like the profile list, one DescribeCluster must not fail the heal on a single 429 or 5xx.
-  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, signal), options.clock, signal);
+  const cluster = await retrying(() => options.eks.describeCluster(options.clusterName, signal), { clock: options.clock, signal, deadline: options.clock.now() + SINGLE_CALL_RETRY_MS });
   const kube = createEksKubeApi({
     clusterName: options.clusterName,
     ...(cluster.id ? { clusterId: cluster.id } : {}),
