@@ -12,28 +12,20 @@ import { failFastWhenUnreachable } from '../adapters/reach.js';
 import { resolveRegion } from '../adapters/region.js';
 import { checkAwsAccess } from '../adapters/sts.js';
 import { systemClock, type Clock } from '../core/backoff.js';
-import { parseDuration } from '../core/duration.js';
 import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR } from '../core/coredns.js';
 import { classifyCoreDnsPods, isUsableEc2Node, type ClassifiedPod } from '../core/pods.js';
 import { rolledOut } from '../core/workloads.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { restartOutlook, type RestartOutlook } from '../heal/step-toward-restart.js';
-import { CheckBudget, DEFAULT_CHECK_TIMEOUT_MS } from './check-budget.js';
+import { CheckBudget } from './check-budget.js';
+import { DEFAULT_MS } from '../core/defaults.js';
 import { failClosed, formatCheck, unreadReport, type CheckedPod, type CheckReport } from './check-report.js';
+import { checkOptionsSchema, parseOptions, type CheckOptions } from './options.js';
+
+export type { CheckOptions } from './options.js';
 
 export { formatCheck, type CheckedPod, type CheckReport } from './check-report.js';
-
-export interface CheckOptions {
-  cluster: string;
-  region?: string;
-  profile?: string;
-  kubeconfig?: string;
-  context?: string;
-  output: 'text' | 'json';
-  /** `--check-timeout`: the whole check, every retry included (DEFAULT_CHECK_TIMEOUT_MS). */
-  checkTimeoutMs?: number;
-}
 
 /** What tests swap in: the simulator's clock, credentials and endpoints. */
 export interface ClusterDeps {
@@ -48,18 +40,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 }
 
 export function parseCheckOptions(options: Record<string, unknown>): CheckOptions {
-  const text = (key: string) => (typeof options[key] === 'string' && options[key] !== '' ? (options[key] as string) : undefined);
-  const cluster = text('cluster');
-  if (!cluster) throw new UsageError('--cluster NAME is required');
-  return {
-    cluster,
-    output: options['output'] === 'json' ? 'json' : 'text',
-    ...optional('region', text('region')),
-    ...optional('profile', text('profile')),
-    ...optional('kubeconfig', text('kubeconfig')),
-    ...optional('context', text('context')),
-    checkTimeoutMs: parseDuration(text('checkTimeout') ?? '2m', '--check-timeout'),
-  };
+  return parseOptions(checkOptionsSchema, options);
 }
 
 export function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
@@ -75,7 +56,7 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   // A bad --kubeconfig or --context ends here, before any AWS call.
   const kubeconfig = openSelectedKubeconfig(options, io);
   const region = await regionFor(options, io);
-  const budget = new CheckBudget(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+  const budget = new CheckBudget(options.checkTimeoutMs ?? DEFAULT_MS.checkTimeout);
   const seen = unreadReport(options.cluster, region);
   let report: CheckReport;
   try {

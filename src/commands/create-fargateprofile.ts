@@ -14,14 +14,9 @@ import { phase } from '../tasks/pipeline.js';
 import { openSelectedKubeconfig, regionFor, type ClusterDeps } from './check.js';
 import { eksctlTokens, flagValue } from './create-argv.js';
 import { runOnCluster } from './heal.js';
-import { optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
+import { createFargateProfileOptionsSchema, parseOptions, type CreateFargateProfileOptions } from './options.js';
 
-export interface CreateFargateProfileOptions extends PipelineOptions {
-  eksctl?: string;
-  logFile?: string;
-  /** eksctl's words after `create fargateprofile`, in the user's order: everything that is not safe-eksctl's own. */
-  eksctlArgs: string[];
-}
+export type { CreateFargateProfileOptions } from './options.js';
 
 /** What safe-eksctl runs and waits for: the cluster, the profiles (empty: every profile eksctl leaves there). */
 interface Target {
@@ -41,12 +36,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 }
 
 export function parseCreateFargateProfileOptions(options: Record<string, unknown>): CreateFargateProfileOptions {
-  return {
-    ...parsePipelineOptions(options),
-    eksctlArgs: (options['eksctlArgs'] as string[] | undefined) ?? [],
-    ...optionalText(options, 'eksctl'),
-    ...optionalText(options, 'logFile'),
-  };
+  return parseOptions(createFargateProfileOptionsSchema, options);
 }
 
 /** The config's profiles to wait for: all of them, or the one --name picks (which must exist). */

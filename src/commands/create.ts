@@ -19,16 +19,9 @@ import { lookWhatIsLeft } from '../pipelines/left-in-aws.js';
 import { phase, runPipeline } from '../tasks/pipeline.js';
 import { clusterSource, EksctlRefused } from './cluster-source.js';
 import { eksctlTokens, flagOn, flagValue } from './create-argv.js';
-import { optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
+import { createOptionsSchema, parseOptions, type CreateOptions } from './options.js';
 
-export interface CreateOptions extends PipelineOptions {
-  eksctl?: string;
-  force: boolean;
-  heal: boolean;
-  logFile?: string;
-  /** eksctl's words after `create cluster`, in the user's order: everything that is not safe-eksctl's own. */
-  eksctlArgs: string[];
-}
+export type { CreateOptions } from './options.js';
 
 /** What the demo (and tests) swap in: the simulator's clock, credentials and endpoints. */
 export interface CreateDeps {
@@ -48,16 +41,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 
 /** `configFile` (the demo's and the bench's way to name the config) is eksctl's `-f`, put first. */
 export function parseCreateOptions(options: Record<string, unknown>): CreateOptions {
-  const given = (options['eksctlArgs'] as string[] | undefined) ?? [];
-  const configFile = options['configFile'];
-  return {
-    ...parsePipelineOptions(options),
-    force: options['force'] === true,
-    heal: options['heal'] !== false,
-    eksctlArgs: typeof configFile === 'string' ? ['-f', configFile, ...given] : given,
-    ...optionalText(options, 'eksctl'),
-    ...optionalText(options, 'logFile'),
-  };
+  return parseOptions(createOptionsSchema, options);
 }
 
 export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {

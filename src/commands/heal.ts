@@ -15,23 +15,16 @@ import { RunRecorder } from '../report.js';
 import { clusterHealthTasks } from '../tasks/cluster-health.js';
 import { phase, runPipeline, type PhaseTimeline } from '../tasks/pipeline.js';
 import { openSelectedKubeconfig, optional, regionFor, type ClusterDeps } from './check.js';
-import { parsePipelineOptions, type PipelineOptions } from './options.js';
+import { healOptionsSchema, parseOptions, type HealOptions, type PipelineOptions } from './options.js';
 
-export interface HealOptions extends PipelineOptions {
-  cluster: string;
-  region?: string;
-  profile?: string;
-}
+export type { HealOptions } from './options.js';
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   return heal(parseHealOptions(options), io);
 }
 
 export function parseHealOptions(options: Record<string, unknown>): HealOptions {
-  const text = (key: string) => (typeof options[key] === 'string' && options[key] !== '' ? (options[key] as string) : undefined);
-  const cluster = text('cluster');
-  if (!cluster) throw new UsageError('--cluster NAME is required');
-  return { ...parsePipelineOptions(options), cluster, ...optional('region', text('region')), ...optional('profile', text('profile')) };
+  return parseOptions(healOptionsSchema, options);
 }
 
 /** The AWS side of a pipeline on a named cluster: credentials proven in Preflight, then used by EKS and Kubernetes. */

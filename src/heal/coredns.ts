@@ -2,6 +2,7 @@
 // matches it, make sure the replacements really went to Fargate, and wait until every replica is Ready.
 import { KubeApiError, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
 import { type Clock, pollDelays, restartDelays, systemClock } from '../core/backoff.js';
+import { DEFAULT_MS } from '../core/defaults.js';
 import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR } from '../core/coredns.js';
 import {
   classifyCoreDnsPods,
@@ -18,8 +19,6 @@ import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { CoreDnsRecord } from '../report.js';
 import { neverRuns, timeoutMessage, waitingFor } from './coredns-messages.js';
 import { stepTowardRestart, type GateContext } from './step-toward-restart.js';
-
-export const DEFAULT_COREDNS_TIMEOUT_MS = 10 * 60_000;
 
 export interface HealProgress {
   /** null until CoreDNS was read once. */
@@ -124,7 +123,7 @@ export async function healCoreDns(kube: KubeApi, options: HealCoreDnsOptions): P
     profiles,
     clock = systemClock,
     signal,
-    timeoutMs = DEFAULT_COREDNS_TIMEOUT_MS,
+    timeoutMs = DEFAULT_MS.corednsTimeout,
     fargateStartMs,
     delays = pollDelays(),
     restartBackoff,

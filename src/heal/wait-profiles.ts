@@ -1,11 +1,11 @@
 // Waiting for Fargate profiles: every profile polled at once, on a capped schedule, failing fast on the states eksctl
 // never notices (CREATE_FAILED waits out eksctl's whole --timeout).
 import { type Clock, pollDelays, systemClock } from '../core/backoff.js';
+import { DEFAULT_MS } from '../core/defaults.js';
 import { EksApiError, type EksApi, type FargateProfileState, type ProfileHealthIssue } from '../adapters/eks.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration, plural, type ProfileRecord } from '../report.js';
 
-export const DEFAULT_FARGATE_TIMEOUT_MS = 20 * 60_000;
 /** EKS can answer NotFound for a moment right after eksctl's CreateFargateProfile; longer than this, it is gone. */
 export const DEFAULT_NOT_FOUND_GRACE_MS = 60_000;
 
@@ -57,7 +57,7 @@ export async function waitForProfile(
     tolerate = 'nothing',
     clock = systemClock,
     signal,
-    timeoutMs = DEFAULT_FARGATE_TIMEOUT_MS,
+    timeoutMs = DEFAULT_MS.fargateTimeout,
     delays = pollDelays(),
     notFoundGraceMs = DEFAULT_NOT_FOUND_GRACE_MS,
     onProgress,

@@ -4,6 +4,7 @@
 import { KubeApiError, type ClusterKubeApi, type RestartableKind, type WorkloadInfo } from '../adapters/kube.js';
 import { type Clock, pollDelays, restartDelays, systemClock } from '../core/backoff.js';
 import { COREDNS_DEPLOYMENT, COREDNS_NAMESPACE } from '../core/coredns.js';
+import { DEFAULT_MS } from '../core/defaults.js';
 import { classifyPod, FARGATE_SCHEDULER, type ClassifiedPod, type FargateProfileView, type PodInfo } from '../core/pods.js';
 import { newProbeGate, newProbeSupport, PROBE_INTERVAL_MS, restartMade, type ProbeSupport } from '../core/restart-gate.js';
 import {
@@ -19,8 +20,6 @@ import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration, plural, type WorkloadRecord } from '../report.js';
 import { retrying } from './retrying.js';
 import { stepTowardRestart, type GateContext } from './step-toward-restart.js';
-
-export const DEFAULT_WORKLOADS_TIMEOUT_MS = 20 * 60_000;
 
 export interface HealWorkloadsOptions {
   /** ACTIVE Fargate profiles with their selectors. */
@@ -57,7 +56,7 @@ export class WorkloadHealError extends SafeEksctlError {
 export async function healWorkloads(kube: ClusterKubeApi, options: HealWorkloadsOptions): Promise<WorkloadRecord[]> {
   const { profiles, deleteStrandedPods, clock = systemClock, signal, onProgress } = options;
   const startedAt = clock.now();
-  const deadline = startedAt + (options.timeoutMs ?? DEFAULT_WORKLOADS_TIMEOUT_MS);
+  const deadline = startedAt + (options.timeoutMs ?? DEFAULT_MS.workloadsTimeout);
   // A transient API error is tried again until the deadline; anything else ends the step.
   const once = <T>(call: () => Promise<T>) =>
     retrying(call, { clock, signal, deadline }).catch((error: unknown) => {
