@@ -1,8 +1,9 @@
 // Commander wiring only. Command modules are imported lazily so that --help, --version and pass-through never load
 // the AWS SDK or the Kubernetes client.
 import { Command, CommanderError, Option } from 'commander';
-import { eksctlTokens, flagOn, ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
+import { ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
 import { DEMO_DEFAULTS, OPTION_DEFAULTS, SIM_DEFAULTS } from './core/defaults.js';
+import { eksctlTokens, flagOn } from './core/eksctl-flags.js';
 import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { packageVersion } from './package-files.js';

@@ -141,25 +141,6 @@ function takeOwn(token: Extract<ArgToken, { kind: 'flag' }>, option: OwnOption, 
   own[option.key] = token.value;
 }
 
-/** The tokens of eksctl's words for one command, to read what eksctl will make of them. */
-export function eksctlTokens(command: EksctlCommand, eksctlArgs: readonly string[]): ArgToken<EksctlFlag>[] {
-  return readArgs(eksctlArgs, flagTable(eksctlFlagsOf(command)));
-}
-
-/** The value of eksctl's flag as eksctl takes it: the last one given wins. */
-export function flagValue(tokens: readonly ArgToken<EksctlFlag>[], long: string): string | undefined {
-  let value: string | undefined;
-  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) value = t.value;
-  return value;
-}
-
-/** A bool flag of eksctl's: `--dry-run` is true, `--dry-run=false` false, absent undefined. */
-export function flagOn(tokens: readonly ArgToken<EksctlFlag>[], long: string): boolean | undefined {
-  let on: boolean | undefined;
-  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) on = t.value === undefined ? true : (parseGoBool(t.value) ?? true);
-  return on;
-}
-
 /** The help safe-eksctl adds after eksctl's own: its options of this command. */
 export function ownOptionsHelp(command: EksctlCommand): string {
   const rows = ownOptionsOf(command).map((o) => {

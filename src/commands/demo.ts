@@ -8,9 +8,9 @@ import { checkLogFile } from '../adapters/eksctl.js';
 import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
 import { packageFileOnDisk } from '../package-files.js';
+import { createCluster } from '../pipelines/create-cluster.js';
 import { formatDuration } from '../report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../sim/credentials.js';
-import { createCluster } from './create.js';
 import { parseOptions } from './options.js';
 import { demoOptionsSchema } from './sim-options.js';
 
