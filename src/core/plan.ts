@@ -20,13 +20,13 @@ export interface Plan {
   steps: string[];
 }
 
-export interface PlanOptions {
+export interface BuildPlanOptions {
   configFile?: string;
   /** eksctl's --without-nodegroup was given: the config's nodegroups are not created. */
   withoutNodegroup?: boolean;
 }
 
-export function buildPlan(config: ClusterConfig, eksctlVersion: string | undefined, { configFile = 'cluster.yaml', withoutNodegroup = false }: PlanOptions = {}): Plan {
+export function buildPlan(config: ClusterConfig, eksctlVersion: string | undefined, { configFile = 'cluster.yaml', withoutNodegroup = false }: BuildPlanOptions = {}): Plan {
   const version = isKnownVersion(eksctlVersion) ? eksctlVersion : undefined;
   const kind = clusterKind(config, { withoutNodegroup, eksctlVersion: version });
   const coredns = analyzeCoreDns(config, version, kind);

@@ -10,7 +10,7 @@ import type { Io } from '../io.js';
 import type { ClusterDeps } from '../session.js';
 import type { CreateOptions } from '../commands/options.js';
 import { eksctlTokens, flagOn, flagValue } from '../core/eksctl-flags.js';
-import type { CreateRun } from '../tasks/create-phases.js';
+import type { CreateRunContext } from '../tasks/create-phases.js';
 import { clusterSource, EksctlRefused, type ClusterSource } from './cluster-source.js';
 
 /** What the demo (and tests) swap in: the simulator's clock, credentials and endpoints. */
@@ -47,7 +47,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   const kubeconfig = options.context ? flagValue(tokens, 'kubeconfig') : undefined;
   if (kubeconfig) (await import('../adapters/kubeconfig.js')).checkKubeconfigBeforeEksctl(kubeconfig, io.cwd);
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
-  const [{ ClusterSession }, { clusterHealthTasks, newClusterRun }, phases, { preflightPhase }, { runClusterPipeline }, { lookWhatIsLeft }] = await Promise.all([
+  const [{ ClusterSession }, { clusterHealthTasks, newClusterRunContext }, phases, { preflightPhase }, { runClusterPipeline }, { lookWhatIsLeft }] = await Promise.all([
     import('../session.js'),
     import('../tasks/cluster-health.js'),
     import('../tasks/create-phases.js'),
@@ -66,7 +66,7 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
     kubeconfig: options.context ? { kubeconfig, context: options.context } : undefined,
   });
   if (deps.simulatedTimeScale !== undefined) session.recorder.simulated = { timeScale: deps.simulatedTimeScale };
-  const run: CreateRun = { ...newClusterRun(), eksctlVersion: undefined, plan: undefined };
+  const run: CreateRunContext = { ...newClusterRunContext(), eksctlVersion: undefined, plan: undefined };
   const ownProfiles = (config.fargateProfiles ?? []).map((p) => p.name);
   const { recorder } = session;
   return runClusterPipeline(

@@ -13,14 +13,14 @@ import { WAIT_PROFILES_TITLE, waitProfilesTask } from './wait-profiles.js';
 import { HEAL_WORKLOADS_TITLE, healWorkloadsTask } from './workloads.js';
 
 /** What the phases of a run on a cluster hand on to the phases after them; listr2's context of the run. */
-export interface ClusterRun {
+export interface ClusterRunContext {
   /** The profiles the wait saw turn ACTIVE, with their selectors: what the heals classify pods against. */
   active: FargateProfileView[];
   /** The CoreDNS heal's memory: the heal while eksctl runs starts it, the heal phase counts on from it. */
   coredns: HealState;
 }
 
-export function newClusterRun(): ClusterRun {
+export function newClusterRunContext(): ClusterRunContext {
   return { active: [], coredns: newHealState() };
 }
 
@@ -39,7 +39,7 @@ export interface ClusterHealthOptions<Run> {
   lookAtDefaultAddons?: boolean;
 }
 
-export function clusterHealthTasks<Run extends ClusterRun>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: ClusterHealthOptions<Run>): ListrTask<Run>[] {
+export function clusterHealthTasks<Run extends ClusterRunContext>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: ClusterHealthOptions<Run>): ListrTask<Run>[] {
   const { eks, clusterName, recorder, clock, waits } = session;
   const { signal } = session.interrupt;
   const connect = () => session.kube();
@@ -101,14 +101,14 @@ export interface ExistingClusterOptions {
   /** What Preflight says besides the cluster's state (create fargateprofile: eksctl's version, the new profiles). */
   preflight?: Omit<PreflightOptions, 'existing'>;
   /** Phases between Preflight and the wait: eksctl adding profiles. */
-  between?: (timeline: PhaseTimeline) => ListrTask<ClusterRun>[];
+  between?: (timeline: PhaseTimeline) => ListrTask<ClusterRunContext>[];
   /** The profiles the run adds; none for heal, which waits for every profile the cluster has. */
   configProfiles: readonly string[];
 }
 
 /** A run on a cluster that exists already (heal, create fargateprofile): Preflight, `between`, then phases 4–6. */
 export function runOnExistingCluster(session: ClusterSession, options: PipelineOptions, { preflight, between, configProfiles }: ExistingClusterOptions): Promise<number> {
-  const run = newClusterRun();
+  const run = newClusterRunContext();
   return runClusterPipeline(
     session,
     run,

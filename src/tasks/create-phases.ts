@@ -9,7 +9,7 @@ import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast, isKnownVersion } from '../co
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { watchBesideEksctl } from '../heal/during-eksctl.js';
 import type { ClusterSession } from '../session.js';
-import type { ClusterRun } from './cluster-health.js';
+import type { ClusterRunContext } from './cluster-health.js';
 import { eksctlTask } from './eksctl.js';
 import { phase, type PhaseTimeline } from './pipeline.js';
 
@@ -17,7 +17,7 @@ export const CONFIG_AND_PLAN_TITLE = 'Config and plan';
 export const EKSCTL_CREATE_CLUSTER_TITLE = 'eksctl create cluster';
 
 /** What `create cluster` learns on its way: eksctl's version and the plan, from the first phase on. */
-export interface CreateRun extends ClusterRun {
+export interface CreateRunContext extends ClusterRunContext {
   eksctlVersion: string | undefined;
   plan: Plan | undefined;
 }
@@ -33,7 +33,7 @@ export interface ConfigAndPlanOptions {
   force: boolean;
 }
 
-export function configAndPlanPhase<Run extends CreateRun>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: ConfigAndPlanOptions): ListrTask<Run> {
+export function configAndPlanPhase<Run extends CreateRunContext>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: ConfigAndPlanOptions): ListrTask<Run> {
   const { config, displayName } = options;
   return phase<Run>(timeline, CONFIG_AND_PLAN_TITLE, {
     title: CONFIG_AND_PLAN_TITLE,
@@ -76,7 +76,7 @@ export interface EksctlCreateClusterOptions {
   viaKubeconfig: boolean;
 }
 
-export function eksctlCreateClusterPhase<Run extends CreateRun>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: EksctlCreateClusterOptions): ListrTask<Run> {
+export function eksctlCreateClusterPhase<Run extends CreateRunContext>(timeline: PhaseTimeline, session: ClusterSession, run: Run, options: EksctlCreateClusterOptions): ListrTask<Run> {
   const { io, interrupt, recorder } = session;
   return phase(
     timeline,
