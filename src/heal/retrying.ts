@@ -13,7 +13,7 @@ export interface RetryOptions {
 }
 
 /** A failure another attempt may not meet: throttling, a server error, no connection. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   return (error instanceof EksApiError || error instanceof KubeApiError) && error.retryable;
 }
 

@@ -1,15 +1,16 @@
 // `create cluster` as a list of phases: plan, preflight, eksctl, wait for Fargate profiles, heal CoreDNS, report. eksctl
 // gets the user's own words; what it will create is read from the -f file, or from eksctl's own --dry-run when the
-// words change the cluster (commands/cluster-source.ts). Everything that can be judged before eksctl starts is judged
+// words change the cluster (./cluster-source.ts). Everything that can be judged before eksctl starts is judged
 // before the task list starts. `demo` runs this same pipeline against the simulator.
 import { resolve } from 'node:path';
 import { checkLogFile, resolveEksctl } from '../adapters/eksctl.js';
+import type { CreateOptions } from '../commands/options.js';
+import { eksctlTokens, flagOn, flagValue, type EksctlFlag } from '../core/eksctl-flags.js';
+import type { ArgToken } from '../core/pflag.js';
 import { corednsSkipReason } from '../core/plan.js';
 import { redactor } from '../core/redact.js';
 import type { Io } from '../io.js';
 import type { ClusterDeps } from '../session.js';
-import type { CreateOptions } from '../commands/options.js';
-import { eksctlTokens, flagOn, flagValue } from '../core/eksctl-flags.js';
 import type { CreateRunContext } from '../tasks/create-phases.js';
 import { clusterSource, EksctlRefused, type ClusterSource } from './cluster-source.js';
 
@@ -21,9 +22,23 @@ export interface CreateDeps extends ClusterDeps {
   simulatedTimeScale?: number;
 }
 
-export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
-  // Bad input ends here, before anything starts: one line from the CLI, exit 2. A command line eksctl's dry-run
-  // refuses ends here too, with eksctl's own words and exit code.
+/** What create runs, judged before anything starts. */
+interface CreateInput {
+  source: ClusterSource;
+  /** The eksctl binary. */
+  eksctl: string;
+  tokens: ArgToken<EksctlFlag>[];
+  /** eksctl's `-p/--profile`. */
+  profile: string | undefined;
+  /** eksctl's --kubeconfig, read back after eksctl wrote it when --context asks to reach Kubernetes through it. */
+  kubeconfig: string | undefined;
+}
+
+/**
+ * Bad input ends here, before anything starts: one line from the CLI, exit 2. A command line eksctl's dry-run refuses
+ * ends here too, with eksctl's own words and exit code (the number returned).
+ */
+async function readInput(options: CreateOptions, io: Io): Promise<CreateInput | number> {
   let binary: string | undefined;
   const eksctlBinary = () => (binary ??= resolveEksctl(options.eksctl, io.env, io.cwd));
   const file = flagValue(eksctlTokens('cluster', options.eksctlArgs), 'config-file');
@@ -41,11 +56,17 @@ export async function createCluster(options: CreateOptions, io: Io, deps: Create
   }
   const eksctl = eksctlBinary();
   const tokens = eksctlTokens('cluster', source.eksctlArgs);
-  const profile = flagValue(tokens, 'profile');
   // --kubeconfig is eksctl's: where it writes the kubeconfig. safe-eksctl reads that file back only when --context
   // asks it to reach Kubernetes through a kubeconfig context; otherwise it uses DescribeCluster and its own token.
   const kubeconfig = options.context ? flagValue(tokens, 'kubeconfig') : undefined;
   if (kubeconfig) (await import('../adapters/kubeconfig.js')).checkKubeconfigBeforeEksctl(kubeconfig, io.cwd);
+  return { source, eksctl, tokens, profile: flagValue(tokens, 'profile'), kubeconfig };
+}
+
+export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
+  const input = await readInput(options, io);
+  if (typeof input === 'number') return input;
+  const { source, eksctl, tokens, profile, kubeconfig } = input;
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.
   const [{ ClusterSession }, { clusterHealthTasks, newClusterRunContext }, phases, { preflightPhase }, { runClusterPipeline }, { lookWhatIsLeft }] = await Promise.all([
     import('../session.js'),
