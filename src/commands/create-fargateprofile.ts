@@ -110,7 +110,8 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   // eksctl create fargateprofile does not write a kubeconfig: a bad one is known now, before eksctl adds profiles.
   const opened = openSelectedKubeconfig(options, io);
   const session = new ClusterSession({ clusterName: target.clusterName, region: target.region, profile: flagValue(tokens, 'profile'), io, deps, waits: options, kubeconfig: opened && { opened } });
-  return runOnExistingCluster(session, options, {
+  return runOnExistingCluster(session, {
+    ...options,
     preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal }), describe: target.describe },
     between: (timeline) => [
       phase(

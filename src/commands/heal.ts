@@ -22,5 +22,5 @@ export async function heal(options: HealOptions, io: Io, deps: ClusterDeps = {})
   const region = await regionFor(options, io);
   const session = new ClusterSession({ clusterName: options.cluster, region, profile: options.profile, io, deps, waits: options, kubeconfig: opened && { opened } });
   // The run names no profile: every profile the cluster has is waited for.
-  return runOnExistingCluster(session, options, { configProfiles: [] });
+  return runOnExistingCluster(session, { ...options, configProfiles: [] });
 }

@@ -3,7 +3,6 @@
 import type { ListrTask } from 'listr2';
 import type { FargateProfileView } from '../core/pods.js';
 import { newHealState, type HealState } from '../heal/coredns.js';
-import type { PipelineOptions } from '../commands/options.js';
 import type { ClusterSession } from '../session.js';
 import { defaultAddonsTask } from './default-addons.js';
 import { HEAL_COREDNS_TITLE, healCoreDnsTask } from './heal-coredns.js';
@@ -104,10 +103,14 @@ export interface ExistingClusterOptions {
   between?: (timeline: PhaseTimeline) => ListrTask<ClusterRunContext>[];
   /** The profiles the run adds; none for heal, which waits for every profile the cluster has. */
   configProfiles: readonly string[];
+  output: 'text' | 'json';
+  verbose: boolean;
+  workloads: boolean;
+  deleteStrandedPods: boolean;
 }
 
 /** A run on a cluster that exists already (heal, create fargateprofile): Preflight, `between`, then phases 4–6. */
-export function runOnExistingCluster(session: ClusterSession, options: PipelineOptions, { preflight, between, configProfiles }: ExistingClusterOptions): Promise<number> {
+export function runOnExistingCluster(session: ClusterSession, { preflight, between, configProfiles, ...options }: ExistingClusterOptions): Promise<number> {
   const run = newClusterRunContext();
   return runClusterPipeline(
     session,
