@@ -7,7 +7,7 @@ import { pollDelays } from './.build/core/backoff.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from './.build/sim/credentials.js';
 import { seededRandom } from './.build/sim/faults.js';
 import { startSimulator } from './.build/sim/index.js';
-import { waitForProfile } from './.build/tasks/wait-profiles.js';
+import { waitForProfile } from './.build/heal/wait-profiles.js';
 
 /**
  * @typedef {{ profiles: number, describeCalls: number, creatingMinutes: number, callsPerProfilePerMinute: number, waitedS: number, realMs: number }} FrugalityResult

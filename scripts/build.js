@@ -37,6 +37,7 @@ const BENCH_MODULES = [
   'src/adapters/eksctl.ts',
   'src/commands/create.ts',
   'src/core/backoff.ts',
+  'src/heal/wait-profiles.ts',
   'src/sim/credentials.ts',
   'src/sim/faults.ts',
   'src/sim/fake-eksctl/create-cluster.ts',
@@ -44,7 +45,6 @@ const BENCH_MODULES = [
   'src/sim/world.ts',
   'src/tasks/eksctl.ts',
   'src/tasks/renderer.ts',
-  'src/tasks/wait-profiles.ts',
 ];
 
 /**

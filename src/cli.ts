@@ -1,14 +1,16 @@
 // Commander wiring only. Command modules are imported lazily so that --help, --version and pass-through never load
 // the AWS SDK or the Kubernetes client.
 import { Command, CommanderError, Option } from 'commander';
-import { createCommandOf, eksctlTokens, flagOn, ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
+import { ownOptionsHelp, splitCreateArgv } from './commands/create-argv.js';
+import { DEMO_DEFAULTS, OPTION_DEFAULTS, SIM_DEFAULTS } from './core/defaults.js';
+import { eksctlTokens, flagOn } from './core/eksctl-flags.js';
 import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { packageVersion } from './package-files.js';
 import { commandWord, routeOf, splitEksctlFlag } from './route.js';
 
 const outputOption = () =>
-  new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');
+  new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default(OPTION_DEFAULTS.output);
 const eksctlOption = () =>
   new Option('--eksctl <path>', 'eksctl binary (default: $SAFE_EKSCTL_EKSCTL, then eksctl on PATH)');
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -16,11 +18,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** Options shared by every command that waits for profiles and heals CoreDNS. */
 function addHealOptions(cmd: Command): Command {
   return cmd
-    .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls', '5')
-    .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long', '20m')
-    .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long', '10m')
+    .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls', OPTION_DEFAULTS.pollInterval)
+    .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long', OPTION_DEFAULTS.fargateTimeout)
+    .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long', OPTION_DEFAULTS.corednsTimeout)
     .option('--workloads', 'also restart other workloads a Fargate profile stranded in Pending')
-    .option('--workloads-timeout <duration>', 'with --workloads: give up waiting for the restarted workloads after this long', '20m')
+    .option('--workloads-timeout <duration>', 'with --workloads: give up waiting for the restarted workloads after this long', OPTION_DEFAULTS.workloadsTimeout)
     .option('--delete-stranded-pods', 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
@@ -78,7 +80,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-p, --profile <name>', 'AWS profile')
     .option('--kubeconfig <path>', 'reach Kubernetes through this kubeconfig instead of DescribeCluster')
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--check-timeout <duration>', 'fail (exit 1) when the check has not finished after this long', '2m')
+    .option('--check-timeout <duration>', 'fail (exit 1) when the check has not finished after this long', OPTION_DEFAULTS.checkTimeout)
     .addOption(outputOption())
     .action(run(() => import('./commands/check.js')));
 
@@ -95,14 +97,14 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .command('demo')
     .description('reproduce the CoreDNS race against a local simulator and heal it (no AWS account needed)')
     .option('-f, --config-file <file>', 'ClusterConfig to demo (default: the bug report example)')
-    .option('--eksctl-version <version>', 'version of the simulated eksctl', '0.207.0')
-    .option('--time-scale <factor>', 'real seconds per simulated second', '0.01')
+    .option('--eksctl-version <version>', 'version of the simulated eksctl', DEMO_DEFAULTS.eksctlVersion)
+    .option('--time-scale <factor>', 'real seconds per simulated second', DEMO_DEFAULTS.timeScale)
     .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
     .option('--no-heal', 'stop after waiting for the Fargate profiles')
     // create's waits, on the simulated clock: the same defaults mean the same thing as against AWS.
-    .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls (simulated)', '5')
-    .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', '20m')
-    .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', '10m')
+    .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls (simulated)', OPTION_DEFAULTS.pollInterval)
+    .option('--fargate-timeout <duration>', 'give up waiting for Fargate profiles after this long (simulated)', OPTION_DEFAULTS.fargateTimeout)
+    .option('--coredns-timeout <duration>', 'give up waiting for CoreDNS to be Ready after this long (simulated)', OPTION_DEFAULTS.corednsTimeout)
     .option('--log-file <file>', 'write every line of the simulated eksctl to this file')
     .option('--more-lines', 'on a terminal, the last 20 eksctl lines instead of 5, kept when done')
     .addOption(new Option('--verbose', 'the old spelling of --more-lines').hideHelp())
@@ -112,10 +114,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   program
     .command('sim')
     .description('run the local EKS + Kubernetes simulator in the foreground; prints one JSON line when ready')
-    .option('--eksctl-version <version>', 'version of the simulated eksctl', '0.230.0')
-    .option('--time-scale <factor>', 'real seconds per simulated second', '1')
+    .option('--eksctl-version <version>', 'version of the simulated eksctl', SIM_DEFAULTS.eksctlVersion)
+    .option('--time-scale <factor>', 'real seconds per simulated second', SIM_DEFAULTS.timeScale)
     .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
-    .option('--port <port>', 'EKS API port (the Kubernetes API takes the next free one)', '0')
+    .option('--port <port>', 'EKS API port (the Kubernetes API takes the next free one)', SIM_DEFAULTS.port)
     .action(run(() => import('./commands/sim.js')));
 
   program

@@ -57,7 +57,7 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
  * `safe-eksctl <not ours…>`: eksctl with exactly these arguments and our stdio, its exit code unchanged (death by a
  * signal is 128 + its number, as shells report it). SIGINT and SIGTERM are handed to eksctl while it runs.
  */
-export function passThrough(binary: string, args: readonly string[], io: Io): Promise<number> {
+export function runAttached(binary: string, args: readonly string[], io: Io): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(binary, args, { stdio: 'inherit', env: io.env, cwd: io.cwd });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -1,64 +1,25 @@
 // Kubernetes as the heal needs it, over @kubernetes/client-node 1.4: reached either with DescribeCluster's endpoint
 // and CA plus an in-process EKS token, or through a kubeconfig. The token never leaves this file.
-import {
-  ApiException,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Deployment,
-  type V1LabelSelector,
-  type V1Pod,
-  type V1PodSpec,
-  type V1PodTemplateSpec,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import { ApiException, KubeConfig, PatchStrategy, setHeaderOptions, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksToken, TOKEN_LIFETIME_MS } from './token.js';
 import { hostOfUrl, kubeClients, noAnswer, type KubeDeadlines } from './kube-deadlines.js';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
-import type { PodInfo } from '../core/pods.js';
-import { RESTARTED_AT_ANNOTATION, rfc3339Seconds, type PodTemplate, type ProbeAnswer, type ProbePod } from '../core/probe.js';
-
-export interface DeploymentInfo {
-  namespace: string;
-  name: string;
-  generation: number;
-  observedGeneration: number;
-  /** spec.replicas */
-  desired: number;
-  /** status.replicas: pods of every ReplicaSet of the Deployment. */
-  current: number;
-  updated: number;
-  ready: number;
-  available: number;
-  templateAnnotations: Record<string, string>;
-  /** The pod template, for the Fargate probe. */
-  template: PodTemplate;
-}
-
-export interface KubeEvent {
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  /** Epoch ms of the latest occurrence. */
-  lastSeen: number;
-}
-
-export interface NodeInfo {
-  name: string;
-  labels: Record<string, string>;
-  ready: boolean;
-  unschedulable: boolean;
-  taints: { key: string; value?: string; effect: string }[];
-}
-
-export interface RestartOptions {
-  /** The restartedAt stamp, like `kubectl rollout restart`. */
-  at: Date;
-  /** Pod template annotations to delete in the same patch, so the fix is one rollout, not two. */
-  removeAnnotations?: readonly string[];
-}
+import type { NodeInfo, PodInfo } from '../core/pods.js';
+import { RESTARTED_AT_ANNOTATION, type ProbeAnswer, type ProbePod } from '../core/probe.js';
+import {
+  labelSelectorText,
+  restartPatch,
+  toDeploymentInfo,
+  toMs,
+  toPodInfo,
+  toStatefulSetInfo,
+  type DeploymentInfo,
+  type KubeEvent,
+  type RestartableKind,
+  type RestartOptions,
+  type WorkloadInfo,
+} from './kube-objects.js';
 
 export interface KubeApi {
   listPods(namespace: string, labelSelector?: string): Promise<PodInfo[]>;
@@ -71,15 +32,6 @@ export interface KubeApi {
   /** A server-side dry-run create (`dryRun=All`): the pod as admission leaves it, nothing persisted, no event. */
   dryRunCreatePod(pod: ProbePod): Promise<ProbeAnswer>;
 }
-
-/** A Deployment or StatefulSet as the workload heal follows its rollout (StatefulSet counts mapped alike). */
-export interface WorkloadInfo extends DeploymentInfo {
-  kind: RestartableKind;
-  /** spec.selector as a label selector string, to list the workload's pods. */
-  selector: string;
-}
-
-export type RestartableKind = 'Deployment' | 'StatefulSet';
 
 /** What `--workloads` needs beyond the CoreDNS heal. */
 export interface KubeWorkloadApi {
@@ -98,6 +50,7 @@ export interface KubeWorkloadApi {
 export type ClusterKubeApi = KubeApi & KubeWorkloadApi;
 
 export { RESTARTED_AT_ANNOTATION };
+export type { DeploymentInfo, KubeEvent, NodeInfo, RestartableKind, RestartOptions, WorkloadInfo };
 
 /** A failed Kubernetes call; `retryable` for 429, 5xx and dropped connections. */
 export class KubeApiError extends Error {
@@ -310,14 +263,6 @@ function kubeApiFrom(kc: KubeConfig, retry401: Retry, deadlines: KubeDeadlines =
   };
 }
 
-/** The template annotations `kubectl rollout restart` sets, plus the ones to drop in the same rollout. */
-function restartPatch({ at, removeAnnotations = [] }: RestartOptions) {
-  const annotations: Record<string, string | null> = {};
-  for (const key of removeAnnotations) annotations[key] = null;
-  annotations[RESTARTED_AT_ANNOTATION] = rfc3339Seconds(at);
-  return { spec: { template: { metadata: { annotations } } } };
-}
-
 /** A 404 as undefined: the object is gone, which the callers treat as an answer. */
 async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
   try {
@@ -326,93 +271,6 @@ async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
     if (error instanceof KubeApiError && error.status === 404) return undefined;
     throw error;
   }
-}
-
-/** metav1.LabelSelector as the `labelSelector` query parameter writes it. */
-export function labelSelectorText(selector: V1LabelSelector | undefined): string {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector?.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
-
-/** StatefulSet counts in DeploymentInfo's terms, so one rollout test serves both kinds. */
-function toStatefulSetInfo(s: V1StatefulSet): WorkloadInfo {
-  const ready = s.status?.readyReplicas ?? 0;
-  return {
-    kind: 'StatefulSet',
-    namespace: s.metadata?.namespace ?? '',
-    name: s.metadata?.name ?? '',
-    generation: s.metadata?.generation ?? 0,
-    observedGeneration: s.status?.observedGeneration ?? 0,
-    desired: s.spec?.replicas ?? 1,
-    current: s.status?.replicas ?? 0,
-    // The rollout is done only once every pod runs the update revision.
-    updated: s.status?.updateRevision && s.status.updateRevision === s.status.currentRevision ? (s.status.replicas ?? 0) : (s.status?.updatedReplicas ?? 0),
-    ready,
-    available: s.status?.availableReplicas ?? ready,
-    templateAnnotations: { ...(s.spec?.template.metadata?.annotations ?? {}) },
-    template: toPodTemplate(s.spec?.template),
-    selector: labelSelectorText(s.spec?.selector),
-  };
-}
-
-function toMs(value: Date | string | undefined): number {
-  if (value === undefined) return 0;
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  return Number.isFinite(ms) ? ms : 0;
-}
-
-export function toPodInfo(pod: V1Pod): PodInfo {
-  const meta = pod.metadata ?? {};
-  return {
-    namespace: meta.namespace ?? '',
-    name: meta.name ?? '',
-    labels: { ...(meta.labels ?? {}) },
-    annotations: { ...(meta.annotations ?? {}) },
-    schedulerName: pod.spec?.schedulerName ?? 'default-scheduler',
-    phase: pod.status?.phase ?? 'Pending',
-    conditions: (pod.status?.conditions ?? []).map((c) => ({
-      type: c.type,
-      status: c.status,
-      ...(c.reason ? { reason: c.reason } : {}),
-      ...(c.message ? { message: c.message } : {}),
-    })),
-    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    creationTimestamp: toMs(meta.creationTimestamp),
-    ...(meta.deletionTimestamp ? { deletionTimestamp: toMs(meta.deletionTimestamp) } : {}),
-    ownerReferences: (meta.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name })),
-    ...(meta.uid ? { uid: meta.uid } : {}),
-  };
-}
-
-function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
-  return {
-    namespace: d.metadata?.namespace ?? '',
-    name: d.metadata?.name ?? '',
-    generation: d.metadata?.generation ?? 0,
-    observedGeneration: d.status?.observedGeneration ?? 0,
-    desired: d.spec?.replicas ?? 1,
-    current: d.status?.replicas ?? 0,
-    updated: d.status?.updatedReplicas ?? 0,
-    ready: d.status?.readyReplicas ?? 0,
-    available: d.status?.availableReplicas ?? 0,
-    templateAnnotations: { ...(d.spec?.template.metadata?.annotations ?? {}) },
-    template: toPodTemplate(d.spec?.template),
-  };
-}
-
-function toPodTemplate(template: V1PodTemplateSpec | undefined): PodTemplate {
-  return {
-    labels: { ...(template?.metadata?.labels ?? {}) },
-    annotations: { ...(template?.metadata?.annotations ?? {}) },
-    spec: { ...(template?.spec ?? {}) } as Record<string, unknown>,
-  };
 }
 
 /** Never includes request headers, so no token can reach a message. */

@@ -2,11 +2,11 @@
 // its own deadlines (adapters/aws-http.ts, kube-deadlines.ts); the budget bounds the check as a whole, retries and
 // slow-but-answering endpoints included, and says what it was waiting for when it ran out.
 import { hostOf } from '../adapters/aws-http.js';
+import { DEFAULT_MS } from '../core/defaults.js';
 import { KubeApiError } from '../adapters/kube.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { formatDuration } from '../report.js';
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 2 * 60_000;
 /** After the budget ran out, how long an aborted call may take to say where it was (it is aborted: it is quick). */
 const LAST_WORD_MS = 1_000;
 
@@ -14,7 +14,7 @@ export class CheckBudget {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly ms: number = DEFAULT_CHECK_TIMEOUT_MS) {
+  constructor(readonly ms: number = DEFAULT_MS.checkTimeout) {
     this.timer = setTimeout(() => this.controller.abort(new Error('the check ran out of time')), ms);
   }
 

@@ -2,7 +2,7 @@
 // not read is `null` and "unknown", never an empty list or a zero that reads like a healthy (or empty) cluster.
 import type { FargateProfileState } from '../adapters/eks.js';
 import type { PodState } from '../core/pods.js';
-import type { RestartOutlook } from '../tasks/restart-gate.js';
+import type { RestartOutlook } from '../heal/step-toward-restart.js';
 import { ExitCode } from '../errors.js';
 
 export interface CheckedPod {

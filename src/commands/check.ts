@@ -3,82 +3,44 @@
 // could not look, within --check-timeout (2 minutes) whatever the endpoints do. It only reads: DescribeCluster,
 // ListFargateProfiles, DescribeFargateProfile, and GETs against Kubernetes; for a stuck CoreDNS also one server-side
 // dry-run pod create, which persists nothing, to say whether a restart would land on Fargate now.
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { createEksApi, EksApiError, type EksApi } from '../adapters/eks.js';
+import { EksApiError } from '../adapters/eks.js';
+import { KubeApiError, type KubeApi } from '../adapters/kube.js';
 import { hostOfUrl } from '../adapters/kube-deadlines.js';
-import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, type DeploymentInfo, type KubeApi } from '../adapters/kube.js';
-import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
-import { failFastWhenUnreachable } from '../adapters/reach.js';
-import { resolveRegion } from '../adapters/region.js';
-import { checkAwsAccess } from '../adapters/sts.js';
-import { systemClock, type Clock } from '../core/backoff.js';
-import { parseDuration } from '../core/duration.js';
-import { classifyCoreDnsPods, type ClassifiedPod } from '../core/pods.js';
-import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
+import { assertReachesCluster, type OpenedKubeconfig } from '../adapters/kubeconfig.js';
+import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR } from '../core/coredns.js';
+import { DEFAULT_MS } from '../core/defaults.js';
+import { classifyCoreDnsPods, isUsableEc2Node, type ClassifiedPod } from '../core/pods.js';
+import { rolledOut } from '../core/workloads.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
+import { restartOutlook, type RestartOutlook } from '../heal/step-toward-restart.js';
 import type { Io } from '../io.js';
-import { COMPUTE_TYPE_ANNOTATION, COREDNS_DEPLOYMENT, COREDNS_NAMESPACE, COREDNS_SELECTOR, isUsableEc2Node, rolledOut } from '../tasks/heal-coredns.js';
-import { restartOutlook, type RestartOutlook } from '../tasks/restart-gate.js';
-import { CheckBudget, DEFAULT_CHECK_TIMEOUT_MS } from './check-budget.js';
+import { ClusterSession, openSelectedKubeconfig, regionFor, type ClusterDeps } from '../session.js';
+import { CheckBudget } from './check-budget.js';
 import { failClosed, formatCheck, unreadReport, type CheckedPod, type CheckReport } from './check-report.js';
+import { checkOptionsSchema, parseOptions, type CheckOptions } from './options.js';
 
+export type { CheckOptions } from './options.js';
+export type { ClusterDeps } from '../session.js';
 export { formatCheck, type CheckedPod, type CheckReport } from './check-report.js';
-
-export interface CheckOptions {
-  cluster: string;
-  region?: string;
-  profile?: string;
-  kubeconfig?: string;
-  context?: string;
-  output: 'text' | 'json';
-  /** `--check-timeout`: the whole check, every retry included (DEFAULT_CHECK_TIMEOUT_MS). */
-  checkTimeoutMs?: number;
-}
-
-/** What tests swap in: the simulator's clock, credentials and endpoints. */
-export interface ClusterDeps {
-  clock?: Clock;
-  credentials?: AwsCredentialIdentity;
-  eksEndpoint?: string;
-  stsEndpoint?: string;
-}
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
   return check(parseCheckOptions(options), io);
 }
 
 export function parseCheckOptions(options: Record<string, unknown>): CheckOptions {
-  const text = (key: string) => (typeof options[key] === 'string' && options[key] !== '' ? (options[key] as string) : undefined);
-  const cluster = text('cluster');
-  if (!cluster) throw new UsageError('--cluster NAME is required');
-  return {
-    cluster,
-    output: options['output'] === 'json' ? 'json' : 'text',
-    ...optional('region', text('region')),
-    ...optional('profile', text('profile')),
-    ...optional('kubeconfig', text('kubeconfig')),
-    ...optional('context', text('context')),
-    checkTimeoutMs: parseDuration(text('checkTimeout') ?? '2m', '--check-timeout'),
-  };
-}
-
-export function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
-}
-
-/** --region, else AWS_REGION of the command's environment, else the AWS profile's region; exit 2 when none. */
-export async function regionFor(options: { region?: string; profile?: string }, io: Io): Promise<string> {
-  return options.region ?? (io.env['AWS_REGION'] || undefined) ?? (await resolveRegion(options.profile ? { profile: options.profile } : {}));
+  return parseOptions(checkOptionsSchema, options);
 }
 
 export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {}): Promise<number> {
   // A bad --kubeconfig or --context ends here, before any AWS call.
   const kubeconfig = openSelectedKubeconfig(options, io);
   const region = await regionFor(options, io);
-  const budget = new CheckBudget(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+  const session = new ClusterSession({ clusterName: options.cluster, region, profile: options.profile, io, deps, kubeconfig: kubeconfig && { opened: kubeconfig } });
+  const budget = new CheckBudget(options.checkTimeoutMs ?? DEFAULT_MS.checkTimeout);
   const seen = unreadReport(options.cluster, region);
   let report: CheckReport;
   try {
-    report = await inspect(seen, options, { ...deps, clock: deps.clock ?? systemClock }, budget, kubeconfig);
+    report = await inspect(seen, session, budget, kubeconfig);
   } catch (error) {
     // Exit 1 is a gate that could not look, exit 6 one that cannot reach a private endpoint from here: either still
     // answers, with what it read and the rest unknown.
@@ -93,40 +55,11 @@ export async function check(options: CheckOptions, io: Io, deps: ClusterDeps = {
   return report.exitCode;
 }
 
-/** The kubeconfig --kubeconfig / --context select, loaded and checked; undefined when neither is given. */
-export function openSelectedKubeconfig(options: { kubeconfig?: string | undefined; context?: string | undefined }, io: Pick<Io, 'env' | 'cwd'>): OpenedKubeconfig | undefined {
-  if (!options.kubeconfig && !options.context) return undefined;
-  return openKubeconfig({ ...optional('kubeconfig', options.kubeconfig), ...optional('context', options.context) }, io.env, io.cwd);
-}
-
 /** Reads what the gate judges, filling `seen` in as it goes, so a failure half-way keeps what was read. */
-async function inspect(
-  seen: CheckReport,
-  options: CheckOptions,
-  deps: ClusterDeps & { clock: Clock },
-  budget: CheckBudget,
-  kubeconfig: OpenedKubeconfig | undefined,
-): Promise<CheckReport> {
-  const { cluster: name, profile } = options;
-  const { region } = seen;
-  const access = await budget.step('STS GetCallerIdentity', (signal) =>
-    checkAwsAccess({
-      region,
-      signal,
-      ...(profile ? { profile } : {}),
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
-      ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
-    }),
-  );
-  const { credentials } = access;
-  const eks: EksApi = createEksApi({ region, credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
-  const cluster = await budget.step('EKS DescribeCluster', (signal) =>
-    eks.describeCluster(name, signal).catch((error: unknown) => {
-      if (signal.aborted) throw error;
-      if (error instanceof EksApiError && error.kind === 'notFound') throw new UsageError(`no cluster "${name}" in ${region}`, { cause: error });
-      throw cannot(`read cluster "${name}"`, error);
-    }),
-  );
+async function inspect(seen: CheckReport, session: ClusterSession, budget: CheckBudget, kubeconfig: OpenedKubeconfig | undefined): Promise<CheckReport> {
+  const { clusterName: name, eks } = session;
+  await budget.step('STS GetCallerIdentity', (signal) => session.proveAccess(signal));
+  const cluster = await budget.step('EKS DescribeCluster', (signal) => session.describeExisting(signal));
   const profiles = await budget.step('EKS ListFargateProfiles and DescribeFargateProfile', (signal) =>
     eks
       .listFargateProfiles(name, signal)
@@ -140,15 +73,8 @@ async function inspect(
   // A kubeconfig whose context reaches another cluster would pass (or fail) the gate on that cluster's pods.
   if (kubeconfig) assertReachesCluster(kubeconfig, name, cluster.endpoint);
   seen.autoMode = cluster.autoMode;
-  const deadlines = { signal: budget.signal };
   // A private endpoint seen from outside its VPC ends the check at once (exit 6) instead of failing every read.
-  const kube: KubeApi = failFastWhenUnreachable(
-    kubeconfig
-      ? kubeApiFromKubeconfig(kubeconfig.kc, deadlines)
-      : createEksKubeApi({ clusterName: name, ...(cluster.id ? { clusterId: cluster.id } : {}), region, endpoint: cluster.endpoint, caData: cluster.caData, credentials, deadlines }),
-    cluster,
-    region,
-  );
+  const kube: KubeApi = session.kubeFor(cluster, { signal: budget.signal });
   const active = profiles.filter((p) => p.status === 'ACTIVE');
   const { deployment, pods, restartNow } = await budget.step(`the Kubernetes API at ${hostOfUrl(kubeconfig?.server ?? cluster.endpoint)}`, async () => {
     try {
@@ -156,7 +82,7 @@ async function inspect(
       const nodes = await kube.listNodes();
       const classified = classifyCoreDnsPods(await kube.listPods(COREDNS_NAMESPACE, COREDNS_SELECTOR), {
         profiles: active,
-        now: deps.clock.now(),
+        now: session.clock.now(),
         // Auto Mode launches a node for a pod no profile takes: that pod is waiting, not unschedulable.
         ec2NodesAvailable: (cluster.autoMode && cluster.autoModeNodePools.length > 0) || nodes.some(isUsableEc2Node),
       });
@@ -166,7 +92,7 @@ async function inspect(
       if (found && stuck) {
         const removeAnnotations = found.templateAnnotations[COMPUTE_TYPE_ANNOTATION] === 'ec2' ? [COMPUTE_TYPE_ANNOTATION] : [];
         const target = { namespace: COREDNS_NAMESPACE, ownerName: COREDNS_DEPLOYMENT, template: found.template, examplePod: stuck.pod };
-        outlook = await restartOutlook(kube, target, { at: new Date(deps.clock.now()), removeAnnotations }, stuck.profile);
+        outlook = await restartOutlook(kube, target, { at: new Date(session.clock.now()), removeAnnotations }, stuck.profile);
       }
       return { deployment: found, pods: checked, restartNow: outlook };
     } catch (error) {

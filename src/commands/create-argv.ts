@@ -4,6 +4,7 @@
 // cannot read an eksctl command line (`--fargate` is a bool that never takes the next word, `-v 4` is a number).
 import { eksctlFlagsOf, type EksctlCommand, type EksctlFlag } from '../core/eksctl-flags.js';
 import { flagTable, parseGoBool, readArgs, type ArgToken, type FlagSpec } from '../core/pflag.js';
+import { OPTION_DEFAULTS } from '../core/defaults.js';
 import { UsageError } from '../errors.js';
 
 export interface OwnOption extends FlagSpec {
@@ -23,17 +24,17 @@ const CLUSTER: readonly EksctlCommand[] = ['cluster'];
 /** safe-eksctl's own options of the two commands. None of these names is eksctl's (test/core/eksctl-flags.test.ts). */
 export const OWN_CREATE_OPTIONS: readonly OwnOption[] = [
   { long: 'eksctl', takesValue: true, key: 'eksctl', placeholder: '<path>', description: 'eksctl binary (default: $SAFE_EKSCTL_EKSCTL, then eksctl on PATH)', commands: BOTH },
-  { long: 'poll-interval', takesValue: true, key: 'pollInterval', placeholder: '<seconds>', description: 'longest pause between DescribeFargateProfile calls', default: '5', commands: BOTH },
-  { long: 'fargate-timeout', takesValue: true, key: 'fargateTimeout', placeholder: '<duration>', description: 'give up waiting for Fargate profiles after this long (exit 3)', default: '20m', commands: BOTH },
-  { long: 'coredns-timeout', takesValue: true, key: 'corednsTimeout', placeholder: '<duration>', description: 'give up waiting for CoreDNS to be Ready after this long (exit 4)', default: '10m', commands: BOTH },
+  { long: 'poll-interval', takesValue: true, key: 'pollInterval', placeholder: '<seconds>', description: 'longest pause between DescribeFargateProfile calls', default: OPTION_DEFAULTS.pollInterval, commands: BOTH },
+  { long: 'fargate-timeout', takesValue: true, key: 'fargateTimeout', placeholder: '<duration>', description: 'give up waiting for Fargate profiles after this long (exit 3)', default: OPTION_DEFAULTS.fargateTimeout, commands: BOTH },
+  { long: 'coredns-timeout', takesValue: true, key: 'corednsTimeout', placeholder: '<duration>', description: 'give up waiting for CoreDNS to be Ready after this long (exit 4)', default: OPTION_DEFAULTS.corednsTimeout, commands: BOTH },
   { long: 'workloads', takesValue: false, key: 'workloads', description: 'also restart other workloads a Fargate profile stranded in Pending', commands: BOTH },
-  { long: 'workloads-timeout', takesValue: true, key: 'workloadsTimeout', placeholder: '<duration>', description: 'with --workloads: give up waiting for the restarted workloads after this long', default: '20m', commands: BOTH },
+  { long: 'workloads-timeout', takesValue: true, key: 'workloadsTimeout', placeholder: '<duration>', description: 'with --workloads: give up waiting for the restarted workloads after this long', default: OPTION_DEFAULTS.workloadsTimeout, commands: BOTH },
   { long: 'delete-stranded-pods', takesValue: false, key: 'deleteStrandedPods', description: 'with --workloads: delete bare pods and orphan ReplicaSet pods that are stranded', commands: BOTH },
   { long: 'context', takesValue: true, key: 'context', placeholder: '<name>', description: 'reach Kubernetes through this context of the kubeconfig eksctl writes (its --kubeconfig)', commands: CLUSTER },
   { long: 'context', takesValue: true, key: 'context', placeholder: '<name>', description: 'kubeconfig context to use', commands: ['fargateprofile'] },
   { long: 'kubeconfig', takesValue: true, key: 'kubeconfig', placeholder: '<path>', description: 'reach Kubernetes through this kubeconfig instead of DescribeCluster', commands: ['fargateprofile'] },
   { long: 'more-lines', takesValue: false, key: 'moreLines', description: 'on a terminal, the last 20 eksctl lines instead of 5, kept when done (CI and pipes show every line)', commands: BOTH },
-  { long: 'output', short: 'o', takesValue: true, key: 'output', placeholder: '<format>', description: 'text, or json: one JSON report on stdout', default: 'text', choices: ['text', 'json'], commands: BOTH },
+  { long: 'output', short: 'o', takesValue: true, key: 'output', placeholder: '<format>', description: 'text, or json: one JSON report on stdout', default: OPTION_DEFAULTS.output, choices: ['text', 'json'], commands: BOTH },
   { long: 'log-file', takesValue: true, key: 'logFile', placeholder: '<file>', description: 'write every eksctl line to this file', commands: BOTH },
   { long: 'force', takesValue: false, key: 'force', description: 'run even when the plan says CoreDNS can never run', commands: CLUSTER },
   { long: 'no-heal', takesValue: false, key: 'heal', description: 'stop after waiting for the Fargate profiles', commands: CLUSTER },
@@ -138,25 +139,6 @@ function takeOwn(token: Extract<ArgToken, { kind: 'flag' }>, option: OwnOption, 
   // Ours in name only: eksctl's own --verbose, where the user put it.
   if (option.key === 'eksctlVerbosity') kept.push('--verbose', token.value);
   own[option.key] = token.value;
-}
-
-/** The tokens of eksctl's words for one command, to read what eksctl will make of them. */
-export function eksctlTokens(command: EksctlCommand, eksctlArgs: readonly string[]): ArgToken<EksctlFlag>[] {
-  return readArgs(eksctlArgs, flagTable(eksctlFlagsOf(command)));
-}
-
-/** The value of eksctl's flag as eksctl takes it: the last one given wins. */
-export function flagValue(tokens: readonly ArgToken<EksctlFlag>[], long: string): string | undefined {
-  let value: string | undefined;
-  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) value = t.value;
-  return value;
-}
-
-/** A bool flag of eksctl's: `--dry-run` is true, `--dry-run=false` false, absent undefined. */
-export function flagOn(tokens: readonly ArgToken<EksctlFlag>[], long: string): boolean | undefined {
-  let on: boolean | undefined;
-  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) on = t.value === undefined ? true : (parseGoBool(t.value) ?? true);
-  return on;
 }
 
 /** The help safe-eksctl adds after eksctl's own: its options of this command. */

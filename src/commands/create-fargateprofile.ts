@@ -5,23 +5,17 @@
 import { stringify } from 'yaml';
 import { checkLogFile, eksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import { loadClusterConfig, type LoadedConfig } from '../core/config.js';
-import { FARGATEPROFILE_FLAGS_REFUSED_WITH_CONFIG, type EksctlFlag } from '../core/eksctl-flags.js';
+import { eksctlTokens, FARGATEPROFILE_FLAGS_REFUSED_WITH_CONFIG, flagValue, type EksctlFlag } from '../core/eksctl-flags.js';
 import type { ArgToken } from '../core/pflag.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { ClusterSession, openSelectedKubeconfig, regionFor, type ClusterDeps } from '../session.js';
+import { runOnExistingCluster } from '../tasks/cluster-health.js';
 import { eksctlTask } from '../tasks/eksctl.js';
 import { phase } from '../tasks/pipeline.js';
-import { openSelectedKubeconfig, regionFor, type ClusterDeps } from './check.js';
-import { eksctlTokens, flagValue } from './create-argv.js';
-import { runOnCluster } from './heal.js';
-import { optionalText, parsePipelineOptions, type PipelineOptions } from './options.js';
+import { createFargateProfileOptionsSchema, parseOptions, type CreateFargateProfileOptions } from './options.js';
 
-export interface CreateFargateProfileOptions extends PipelineOptions {
-  eksctl?: string;
-  logFile?: string;
-  /** eksctl's words after `create fargateprofile`, in the user's order: everything that is not safe-eksctl's own. */
-  eksctlArgs: string[];
-}
+export type { CreateFargateProfileOptions } from './options.js';
 
 /** What safe-eksctl runs and waits for: the cluster, the profiles (empty: every profile eksctl leaves there). */
 interface Target {
@@ -41,12 +35,7 @@ export async function run(options: Record<string, unknown>, io: Io): Promise<num
 }
 
 export function parseCreateFargateProfileOptions(options: Record<string, unknown>): CreateFargateProfileOptions {
-  return {
-    ...parsePipelineOptions(options),
-    eksctlArgs: (options['eksctlArgs'] as string[] | undefined) ?? [],
-    ...optionalText(options, 'eksctl'),
-    ...optionalText(options, 'logFile'),
-  };
+  return parseOptions(createFargateProfileOptionsSchema, options);
 }
 
 /** The config's profiles to wait for: all of them, or the one --name picks (which must exist). */
@@ -119,33 +108,28 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   if (options.logFile !== undefined) checkLogFile(options.logFile, target.configPath, io.cwd);
   const binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   // eksctl create fargateprofile does not write a kubeconfig: a bad one is known now, before eksctl adds profiles.
-  const openedKubeconfig = openSelectedKubeconfig(options, io);
-  const { clusterName, region, profiles } = target;
-  const profile = flagValue(tokens, 'profile');
-  return runOnCluster({ clusterName, region, profile, configProfiles: profiles, openedKubeconfig }, options, io, deps, (timeline, session, interrupt) => [
-    phase<object>(timeline, 'Preflight', {
-      title: 'Preflight',
-      task: async (_ctx, task) => {
-        const version = await eksctlVersion(binary, { env: io.env, signal: interrupt.signal });
-        const cluster = await session.preflight(clusterName, interrupt.signal, openedKubeconfig);
-        task.title = `Preflight: eksctl ${version ?? 'unknown'}, ${cluster}, ${target.describe}`;
-      },
-      rendererOptions: { persistentOutput: true },
-    }),
-    phase(
-      timeline,
-      'eksctl create fargateprofile',
-      eksctlTask({
-        title: 'eksctl create fargateprofile',
-        binary,
-        args: ['create', 'fargateprofile', ...target.eksctlArgs],
-        env: io.env,
-        cwd: io.cwd,
-        interrupt,
-        verbose: options.verbose,
-        ...(options.logFile ? { logFile: options.logFile } : {}),
-        ...(target.input !== undefined ? { input: target.input } : {}),
-      }),
-    ),
-  ]);
+  const opened = openSelectedKubeconfig(options, io);
+  const session = new ClusterSession({ clusterName: target.clusterName, region: target.region, profile: flagValue(tokens, 'profile'), io, deps, waits: options, kubeconfig: opened && { opened } });
+  return runOnExistingCluster(session, {
+    ...options,
+    preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal }), describe: target.describe },
+    between: (timeline) => [
+      phase(
+        timeline,
+        'eksctl create fargateprofile',
+        eksctlTask({
+          title: 'eksctl create fargateprofile',
+          binary,
+          args: ['create', 'fargateprofile', ...target.eksctlArgs],
+          env: io.env,
+          cwd: io.cwd,
+          interrupt: session.interrupt,
+          verbose: options.verbose,
+          ...(options.logFile ? { logFile: options.logFile } : {}),
+          ...(target.input !== undefined ? { input: target.input } : {}),
+        }),
+      ),
+    ],
+    configProfiles: target.profiles,
+  });
 }

@@ -8,18 +8,19 @@ import { checkLogFile } from '../adapters/eksctl.js';
 import type { Clock } from '../core/backoff.js';
 import type { Io } from '../io.js';
 import { packageFileOnDisk } from '../package-files.js';
+import { createCluster } from '../pipelines/create-cluster.js';
 import { formatDuration } from '../report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../sim/credentials.js';
-import { createCluster, parseCreateOptions } from './create.js';
-import { simSettings } from './sim.js';
+import { parseOptions } from './options.js';
+import { demoOptionsSchema } from './sim-options.js';
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  const settings = simSettings({ ...options, eksctlVersion: options['eksctlVersion'] ?? '0.207.0', timeScale: options['timeScale'] ?? '0.01' });
+  const { simulator: settings, configFile: given, create: createOptions } = parseOptions(demoOptionsSchema, options);
   // eksctl writes a kubeconfig; in a demo it must never touch the user's ~/.kube/config.
   const scratch = await mkdtemp(join(tmpdir(), 'safe-eksctl-demo-'));
   try {
-    const configFile = String(options['configFile'] ?? (await packageFileOnDisk('examples/bug-report.yaml', scratch)));
-    const create = parseCreateOptions({ ...options, configFile, eksctlArgs: [] });
+    const configFile = given ?? (await packageFileOnDisk('examples/bug-report.yaml', scratch));
+    const create = { ...createOptions, eksctlArgs: ['-f', configFile] };
     // Before the simulator starts: a log file that is the config (the shipped example, say) would be emptied.
     if (create.logFile !== undefined) checkLogFile(create.logFile, configFile === '-' ? undefined : resolve(io.cwd, configFile), io.cwd);
     const { startSimulator } = await import('../sim/index.js');

@@ -5,23 +5,12 @@ import { hostOf, rememberHostsPlugin, requestHandlerOptions } from '../adapters/
 import { resolveRegion } from '../adapters/region.js';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
 import { createEksToken, DEFAULT_EXEC_CREDENTIAL_VERSION, EXEC_CREDENTIAL_VERSIONS, execCredential } from '../adapters/token.js';
-import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
+import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
-
-export interface GetTokenOptions {
-  clusterName?: string;
-  /** A local cluster on Outposts: its tokens are signed for the cluster ID, as `aws eks get-token --cluster-id`. */
-  clusterId?: string;
-  region?: string;
-  roleArn?: string;
-  profile?: string;
-}
+import { getTokenOptionsSchema, parseOptions } from './options.js';
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  const { clusterName, clusterId, region: regionFlag, roleArn, profile } = options as unknown as GetTokenOptions;
-  const signedFor = clusterId ?? clusterName;
-  if (!signedFor) throw new UsageError('--cluster-name NAME (or --cluster-id ID for a cluster on Outposts) is required');
-  if (clusterId && clusterName) throw new UsageError('--cluster-name and --cluster-id cannot be used together');
+  const { signedFor, region: regionFlag, roleArn, profile } = parseOptions(getTokenOptionsSchema, options);
   const apiVersion = requestedApiVersion(io.env['KUBERNETES_EXEC_INFO'], io);
   const region = await resolveRegion({ flag: regionFlag, profile });
   const base = fromNodeProviderChain(profile ? { profile } : {});

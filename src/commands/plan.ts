@@ -2,31 +2,25 @@
 import { eksctlVersion as askEksctlVersion, resolveEksctl } from '../adapters/eksctl.js';
 import { loadClusterConfig } from '../core/config.js';
 import { buildPlan, planExitCode, type Plan } from '../core/plan.js';
-import { normalizeEksctlVersion, UNKNOWN_VERSION } from '../core/version.js';
-import { UsageError } from '../errors.js';
+import { UNKNOWN_VERSION } from '../core/version.js';
 import type { Io } from '../io.js';
+import { parseOptions, planOptionsSchema, type PlanOptions } from './options.js';
 
-export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  const file = String(options['configFile']);
-  // The config is judged first: with a bad config, eksctl is never started, not even for `eksctl version`.
-  const { config, displayName } = await loadClusterConfig(file, io);
+export async function run(raw: Record<string, unknown>, io: Io): Promise<number> {
+  const options = parseOptions(planOptionsSchema, raw);
+  // The config is judged before eksctl is asked: with a bad config, eksctl is never started, not even for `eksctl version`.
+  const { config, displayName } = await loadClusterConfig(options.configFile, io);
   const version = await chooseEksctlVersion(options, io);
   const plan = buildPlan(config, version, { configFile: displayName });
-  io.stdout.write(options['output'] === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  io.stdout.write(options.output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return planExitCode(plan);
 }
 
-async function chooseEksctlVersion(options: Record<string, unknown>, io: Io): Promise<string | undefined> {
-  const given = options['eksctlVersion'];
-  if (typeof given === 'string') {
-    if (given === UNKNOWN_VERSION) return undefined;
-    const version = normalizeEksctlVersion(given);
-    if (version === undefined) throw new UsageError(`--eksctl-version: not a version: ${given} (e.g. 0.207.0)`);
-    return version;
-  }
+async function chooseEksctlVersion(options: PlanOptions, io: Io): Promise<string | undefined> {
+  if (options.eksctlVersion !== undefined) return options.eksctlVersion === UNKNOWN_VERSION ? undefined : options.eksctlVersion;
   let binary: string;
   try {
-    binary = resolveEksctl(options['eksctl'] as string | undefined, io.env, io.cwd);
+    binary = resolveEksctl(options.eksctl, io.env, io.cwd);
   } catch {
     // No eksctl is no reason to refuse a plan: judge by the old rules, which the UNKNOWN_EKSCTL finding says.
     return undefined;

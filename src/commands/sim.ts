@@ -3,31 +3,14 @@
 import { UsageError } from '../errors.js';
 import { onStopSignals } from '../signals.js';
 import type { Io } from '../io.js';
-import { parseFaults, type Faults } from '../sim/faults.js';
+import { parseOptions } from './options.js';
+import { simOptionsSchema, type SimSettings } from './sim-options.js';
 
-export interface SimSettings {
-  timeScale: number;
-  faults: Faults;
-  eksctlVersion: string;
-  port: number;
-}
+export type { SimSettings } from './sim-options.js';
 
 /** Every flag checked before anything starts, so a bad one is exit 2 with nothing to clean up. */
 export function simSettings(options: Record<string, unknown>): SimSettings {
-  const faultSpecs = ((options['fault'] as string[] | undefined) ?? []).map(String);
-  const faults = parseFaults(faultSpecs);
-  const timeScale = Number(options['timeScale'] ?? '1');
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
-    throw new UsageError(`--time-scale ${String(options['timeScale'])}: must be a positive number of real seconds per simulated second`);
-  }
-  const portText = String(options['port'] ?? '0');
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port ${portText}: must be a port number 0–65535`);
-  const eksctlVersion = String(options['eksctlVersion'] ?? '0.230.0').replace(/^v/, '');
-  if (!/^\d+\.\d+\.\d+$/.test(eksctlVersion)) {
-    throw new UsageError(`--eksctl-version ${String(options['eksctlVersion'])}: must look like 0.230.0`);
-  }
-  return { timeScale, faults, eksctlVersion, port };
+  return parseOptions(simOptionsSchema, options);
 }
 
 export async function run(options: Record<string, unknown>, io: Io): Promise<number> {

@@ -1,4 +1,5 @@
 // Wait schedules. Pure: randomness and time are injected, so tests get exact, repeatable delays.
+import { DEFAULT_MS } from './defaults.js';
 
 /** The two things a wait needs from time. Tests pass a fake; the demo passes the simulator's clock. */
 export interface Clock {
@@ -55,8 +56,6 @@ export function* backoffDelays({ firstMs, maxMs, factor, jitter, random = Math.r
   }
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 5_000;
-
 export interface PollDelayOptions {
   /** The longest pause between two polls (`--poll-interval`). */
   maxIntervalMs?: number;
@@ -68,7 +67,7 @@ export interface PollDelayOptions {
  * Delays between API polls: about 1 s first (a profile that is already ACTIVE is seen at once), then growing to the
  * cap. Unlike eksctl's uncapped 2^n backoff, the cap keeps the time between "ACTIVE" and "we noticed" short.
  */
-export function pollDelays({ maxIntervalMs = DEFAULT_POLL_INTERVAL_MS, jitter = 0.2, random }: PollDelayOptions = {}): Generator<number, never> {
+export function pollDelays({ maxIntervalMs = DEFAULT_MS.pollInterval, jitter = 0.2, random }: PollDelayOptions = {}): Generator<number, never> {
   return backoffDelays({ firstMs: 1_000, maxMs: maxIntervalMs, factor: 1.5, jitter, ...(random ? { random } : {}) });
 }
 

@@ -7,6 +7,10 @@ import { EKSCTL_COMPONENT_LABEL_FIX, eksctlAtLeast } from './version.js';
 
 export const COREDNS_NAMESPACE = 'kube-system';
 export const COREDNS_DEPLOYMENT = 'coredns';
+/** The label selector of CoreDNS's pods, as the API's `labelSelector` query parameter takes it. */
+export const COREDNS_SELECTOR = 'k8s-app=kube-dns';
+/** Manifests for Kubernetes ≤ 1.28 carry it; the Fargate webhook skips pods with `ec2`, so a plain restart is useless. */
+export const COMPUTE_TYPE_ANNOTATION = 'eks.amazonaws.com/compute-type';
 export const COREDNS_COMPONENT_LABEL = 'eks.amazonaws.com/component';
 export const COREDNS_POD: PodIdentity = {
   namespace: COREDNS_NAMESPACE,

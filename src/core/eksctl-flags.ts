@@ -3,7 +3,7 @@
 // line are eksctl's flag values, so it can take out its own few options and hand every other word to eksctl
 // unchanged, in order. test/core/eksctl-flags.test.ts checks it against test/fixtures/eksctl-0.230.0-flags.txt, and
 // that list against eksctl's source whenever the eksctl mirror is on the machine.
-import type { FlagSpec } from './pflag.js';
+import { flagTable, parseGoBool, readArgs, type ArgToken, type FlagSpec } from './pflag.js';
 
 export type EksctlCommand = 'cluster' | 'fargateprofile';
 
@@ -98,3 +98,22 @@ export const FLAGS_DRY_RUN_REFUSES: readonly string[] = [
  * the command defines.
  */
 export const FARGATEPROFILE_FLAGS_REFUSED_WITH_CONFIG: readonly string[] = ['cluster', 'labels', 'name', 'namespace', 'region'];
+
+/** The tokens of eksctl's words for one command, to read what eksctl will make of them. */
+export function eksctlTokens(command: EksctlCommand, eksctlArgs: readonly string[]): ArgToken<EksctlFlag>[] {
+  return readArgs(eksctlArgs, flagTable(eksctlFlagsOf(command)));
+}
+
+/** The value of eksctl's flag as eksctl takes it: the last one given wins. */
+export function flagValue(tokens: readonly ArgToken<EksctlFlag>[], long: string): string | undefined {
+  let value: string | undefined;
+  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) value = t.value;
+  return value;
+}
+
+/** A bool flag of eksctl's: `--dry-run` is true, `--dry-run=false` false, absent undefined. */
+export function flagOn(tokens: readonly ArgToken<EksctlFlag>[], long: string): boolean | undefined {
+  let on: boolean | undefined;
+  for (const t of tokens) if (t.kind === 'flag' && t.spec?.long === long) on = t.value === undefined ? true : (parseGoBool(t.value) ?? true);
+  return on;
+}

@@ -20,13 +20,13 @@ export interface Plan {
   steps: string[];
 }
 
-export interface PlanOptions {
+export interface BuildPlanOptions {
   configFile?: string;
   /** eksctl's --without-nodegroup was given: the config's nodegroups are not created. */
   withoutNodegroup?: boolean;
 }
 
-export function buildPlan(config: ClusterConfig, eksctlVersion: string | undefined, { configFile = 'cluster.yaml', withoutNodegroup = false }: PlanOptions = {}): Plan {
+export function buildPlan(config: ClusterConfig, eksctlVersion: string | undefined, { configFile = 'cluster.yaml', withoutNodegroup = false }: BuildPlanOptions = {}): Plan {
   const version = isKnownVersion(eksctlVersion) ? eksctlVersion : undefined;
   const kind = clusterKind(config, { withoutNodegroup, eksctlVersion: version });
   const coredns = analyzeCoreDns(config, version, kind);
@@ -99,4 +99,19 @@ function stepsFor(config: ClusterConfig, coredns: CoreDnsAnalysis, kind: Cluster
     steps.push('wait until CoreDNS is Ready');
   }
   return [...steps, ...metricsServer];
+}
+
+/**
+ * The profile whose turn to ACTIVE starts the CoreDNS heal while eksctl still runs, or undefined when that heal must
+ * wait for eksctl to end. Only where eksctl's own CoreDNS step will not run (it patches and waits itself; a restart
+ * from us would fight it), and only with a known eksctl: an unknown one may be new enough to handle the selector after
+ * all. Not through a kubeconfig either: Kubernetes is then to be reached only through the file eksctl writes at its end.
+ */
+export function healDuringEksctlFrom(
+  { coredns }: Pick<Plan, 'coredns'>,
+  eksctlVersion: string | undefined,
+  { heal, viaKubeconfig }: { heal: boolean; viaKubeconfig: boolean },
+): string | undefined {
+  if (viaKubeconfig || !heal || !coredns.exists || coredns.eksctlHandles || coredns.capturedBy === null || !isKnownVersion(eksctlVersion)) return undefined;
+  return coredns.capturedBy;
 }

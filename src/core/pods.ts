@@ -30,6 +30,15 @@ export interface PodInfo {
   uid?: string;
 }
 
+/** The parts of a Node that say whether default-scheduler pods can run there. */
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  ready: boolean;
+  unschedulable: boolean;
+  taints: { key: string; value?: string; effect: string }[];
+}
+
 /** A Fargate profile as the webhook sees it: name and selectors. */
 export type FargateProfileView = ProfileLike;
 
@@ -137,6 +146,15 @@ function seconds(ms: number): number {
 }
 
 /** Counts per state, for titles and reports. */
+/** A Ready, schedulable node that is not a Fargate node: default-scheduler pods can run there. */
+export function isUsableEc2Node(node: NodeInfo): boolean {
+  const fargate =
+    node.name.startsWith('fargate-') ||
+    node.labels['eks.amazonaws.com/compute-type'] === 'fargate' ||
+    node.taints.some((t) => t.key === 'eks.amazonaws.com/compute-type' && t.effect === 'NoSchedule');
+  return node.ready && !node.unschedulable && !fargate;
+}
+
 export function countStates(classified: readonly ClassifiedPod[]): Record<PodState, number> {
   const counts: Record<PodState, number> = { healthy: 0, starting: 0, stuck: 0, unschedulable: 0, failing: 0, terminating: 0 };
   for (const c of classified) counts[c.state]++;

@@ -6,6 +6,24 @@ import { matchingProfile } from './selectors.js';
 
 export const DEFAULT_SCHEDULER = 'default-scheduler';
 
+/** A Deployment's or StatefulSet's counts, as its status reports them (StatefulSet counts mapped alike). */
+export interface RolloutStatus {
+  generation: number;
+  observedGeneration: number;
+  /** spec.replicas */
+  desired: number;
+  /** status.replicas: pods of every revision. */
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+}
+
+/** `kubectl rollout status` done: the new template observed, every replica updated and available, no old pods left. */
+export function rolledOut(d: RolloutStatus): boolean {
+  return d.observedGeneration >= d.generation && d.updated >= d.desired && d.current <= d.updated && d.available >= d.updated && d.ready >= d.desired;
+}
+
 /** A Pending, unscheduled default-scheduler pod that an ACTIVE profile matches now. */
 export interface StrandedPod {
   pod: PodInfo;

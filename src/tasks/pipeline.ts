@@ -5,6 +5,7 @@ import type { Clock } from '../core/backoff.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
 import { formatJsonReport, formatSummary, RunRecorder, type PhaseStatus } from '../report.js';
+import type { ClusterSession } from '../session.js';
 import { chooseRenderer, listrRendererOptions, type OutputFormat } from './renderer.js';
 
 export interface PipelineSettings {
@@ -113,4 +114,15 @@ function exitCodeOf(error: unknown): number {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A run on a cluster: its phases as one list, with the session's output, clock, recorder and Ctrl-C. */
+export function runClusterPipeline<Run extends object>(
+  session: ClusterSession,
+  run: Run,
+  tasks: (timeline: PhaseTimeline) => ListrTask<Run, any, any>[],
+  settings: Pick<PipelineSettings, 'output' | 'verbose' | 'summaryNote' | 'afterFailure'>,
+): Promise<number> {
+  const { io, clock, recorder, interrupt } = session;
+  return session.stopOnSignals(() => runPipeline(tasks, recorder, run, { ...settings, io, clock, interruptSignal: interrupt.signal }));
 }

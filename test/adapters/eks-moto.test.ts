@@ -6,7 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEksApi, EksApiError } from '../../src/adapters/eks.js';
-import { waitForProfile } from '../../src/tasks/wait-profiles.js';
+import { waitForProfile } from '../../src/heal/wait-profiles.js';
 import { hasCommand } from '../helpers/commands.js';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };

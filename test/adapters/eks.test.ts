@@ -4,7 +4,7 @@ import { checkAwsAccess } from '../../src/adapters/sts.js';
 import { SIM_CALLER_ARN } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { pollDelays } from '../../src/core/backoff.js';
-import { waitForProfile } from '../../src/tasks/wait-profiles.js';
+import { waitForProfile } from '../../src/heal/wait-profiles.js';
 import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from './sim-helpers.js';
 
 let sim: Simulator | undefined;

@@ -8,9 +8,9 @@ import { openKubeconfig } from '../../src/adapters/kubeconfig.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { probePodFor } from '../../src/core/probe.js';
-import { healCoreDns } from '../../src/tasks/heal-coredns.js';
-import { probeOwner } from '../../src/tasks/restart-gate.js';
-import { waitForProfile } from '../../src/tasks/wait-profiles.js';
+import { healCoreDns } from '../../src/heal/coredns.js';
+import { probeOwner } from '../../src/heal/step-toward-restart.js';
+import { waitForProfile } from '../../src/heal/wait-profiles.js';
 import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
 
 let sim: Simulator | undefined;

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KubeApiError } from '../../src/adapters/kube.js';
 import { pollDelays, restartDelays, systemClock } from '../../src/core/backoff.js';
 import type { FargateProfileView } from '../../src/core/pods.js';
-import { DEFAULT_WEBHOOK_GRACE_MS, EarlyCoreDnsHeal, type EarlyHealOptions } from '../../src/tasks/early-heal.js';
-import { healCoreDns, newHealState } from '../../src/tasks/heal-coredns.js';
-import { watchForFailedProfiles } from '../../src/tasks/profile-watch.js';
+import { DEFAULT_WEBHOOK_GRACE_MS, EarlyCoreDnsHeal, type EarlyHealOptions } from '../../src/heal/early-heal.js';
+import { healCoreDns, newHealState } from '../../src/heal/coredns.js';
+import { watchForFailedProfiles } from '../../src/heal/profile-watch.js';
 import { FakeEks } from './fake-eks.js';
 import { FakeKube } from './fake-kube.js';
 

@@ -6,7 +6,8 @@ import { pollDelays, restartDelays } from '../../src/core/backoff.js';
 import type { FargateProfileView } from '../../src/core/pods.js';
 import { ExitCode } from '../../src/errors.js';
 import type { CoreDnsRecord } from '../../src/report.js';
-import { CoreDnsHealError, healCoreDns, healCoreDnsTask, HEAL_COREDNS_TITLE, type HealOptions } from '../../src/tasks/heal-coredns.js';
+import { CoreDnsHealError, healCoreDns, type HealCoreDnsOptions } from '../../src/heal/coredns.js';
+import { healCoreDnsTask, HEAL_COREDNS_TITLE } from '../../src/tasks/heal-coredns.js';
 import { ec2Node, FakeKube } from './fake-kube.js';
 
 const T0 = Date.parse('2026-11-28T12:00:00Z');
@@ -24,7 +25,7 @@ afterEach(() => {
 });
 
 /** Steady schedules: polls 1, 1.5, 2.25, 3.375 then every 5 s; restarts no sooner than 5, 10, 20 s apart. */
-function options(extra: Partial<HealOptions> = {}): HealOptions {
+function options(extra: Partial<HealCoreDnsOptions> = {}): HealCoreDnsOptions {
   return {
     profiles: [defaultOnly, labelProfile],
     delays: pollDelays({ random: () => 0 }),

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEksApi } from '../../src/adapters/eks.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { deleteCommand, lookWhatIsLeft } from '../../src/tasks/left-in-aws.js';
+import { deleteCommand, lookWhatIsLeft } from '../../src/pipelines/left-in-aws.js';
 import { createSimCluster, simCredentials, until } from '../adapters/sim-helpers.js';
 import { closedPort } from '../helpers/network.js';
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pollDelays, systemClock } from '../../src/core/backoff.js';
 import { EksApiError } from '../../src/adapters/eks.js';
 import { ExitCode } from '../../src/errors.js';
-import { watchForFailedProfiles } from '../../src/tasks/profile-watch.js';
-import { ProfileWaitError } from '../../src/tasks/wait-profiles.js';
+import { watchForFailedProfiles } from '../../src/heal/profile-watch.js';
+import { ProfileWaitError } from '../../src/heal/wait-profiles.js';
 import { FakeEks, throttled } from './fake-eks.js';
 
 const steady = () => pollDelays({ random: () => 0 }); // 1000, 1500, 2250, 3375, 5000, 5000, …

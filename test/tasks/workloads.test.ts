@@ -7,7 +7,8 @@ import type { ProbeAnswer, ProbePod } from '../../src/core/probe.js';
 import { newProbeSupport } from '../../src/core/restart-gate.js';
 import { ExitCode } from '../../src/errors.js';
 import type { WorkloadRecord } from '../../src/report.js';
-import { healWorkloads, healWorkloadsTask, HEAL_WORKLOADS_TITLE, WorkloadHealError, type HealWorkloadsOptions } from '../../src/tasks/workloads.js';
+import { healWorkloads, WorkloadHealError, type HealWorkloadsOptions } from '../../src/heal/workloads.js';
+import { healWorkloadsTask, HEAL_WORKLOADS_TITLE } from '../../src/tasks/workloads.js';
 import { unscheduledPod } from '../helpers/pods.js';
 import { quietLogger } from './listr-helpers.js';
 

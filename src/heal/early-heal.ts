@@ -9,7 +9,7 @@ import type { KubeApi } from '../adapters/kube.js';
 import { type Clock, pollDelays } from '../core/backoff.js';
 import type { FargateProfileView } from '../core/pods.js';
 import { fallbackLine } from '../core/restart-gate.js';
-import { healCoreDns, type HealState } from './heal-coredns.js';
+import { healCoreDns, type HealState } from './coredns.js';
 
 /**
  * Only where the dry-run probe cannot be used: the least time between seeing the capturing profile ACTIVE and the

@@ -5,12 +5,11 @@
 // names and what it refuses.
 import { captureEksctl, createInterrupt, type CapturedEksctl } from '../adapters/eksctl.js';
 import { loadClusterConfig, parseClusterConfig, type ClusterConfig } from '../core/config.js';
-import { CREATE_CLUSTER_FLAGS_THAT_CHANGE_NOTHING, FLAGS_DRY_RUN_REFUSES, type EksctlFlag } from '../core/eksctl-flags.js';
+import { CREATE_CLUSTER_FLAGS_THAT_CHANGE_NOTHING, eksctlTokens, flagValue, FLAGS_DRY_RUN_REFUSES, type EksctlFlag } from '../core/eksctl-flags.js';
 import type { ArgToken } from '../core/pflag.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import type { Io } from '../io.js';
 import { onStopSignals } from '../signals.js';
-import { eksctlTokens, flagValue } from './create-argv.js';
 
 /** How plan messages name a config that came from eksctl's dry-run. */
 export const DRY_RUN_NAME = 'eksctl create cluster --dry-run';
