@@ -1,6 +1,6 @@
 // Fault specs, spelled the same for `sim`, `demo` and tests: `--fault NAME[=VALUE]`, repeatable.
 import { UsageError } from '../errors.js';
-import { EKS_ROUTES } from './eks/routes.js';
+import { EKS_OPERATIONS } from './eks/operations.js';
 
 export const EKSCTL_PHASES = ['control-plane', 'addons', 'fargate', 'nodegroups'] as const;
 export type EksctlPhase = (typeof EKSCTL_PHASES)[number];
@@ -114,8 +114,7 @@ function applyFault(faults: Faults, spec: string): void {
       faults.kube5xx = rate();
       return;
     case 'eks-access-denied': {
-      const operations = EKS_ROUTES.map((r) => r.operation);
-      if (!value || !operations.includes(value)) throw bad(`OPERATION must be one of ${operations.join(', ')}`);
+      if (!value || !(EKS_OPERATIONS as readonly string[]).includes(value)) throw bad(`OPERATION must be one of ${EKS_OPERATIONS.join(', ')}`);
       faults.eksAccessDenied.push(value);
       return;
     }

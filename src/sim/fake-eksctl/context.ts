@@ -1,4 +1,5 @@
 // What every command of the fake eksctl works with: the logger, simulated sleeping, the settings and the fault gate.
+import type { EKSClient } from '@aws-sdk/client-eks';
 import type { EksctlPhase } from '../faults.js';
 import { SimClock } from '../clock.js';
 import { EksctlError } from './errors.js';
@@ -13,6 +14,11 @@ export interface RunContext {
   sleep(simMs: number, signal?: AbortSignal): Promise<void>;
   /** Nothing aborts it in the CLI (eksctl has no signal handler); tests and embedders may. */
   signal?: AbortSignal;
+}
+
+/** A command that talks to EKS: the context and its SDK client. */
+export interface ClusterRun extends RunContext {
+  eks: EKSClient;
 }
 
 export function simSleep(timeScale: number): RunContext['sleep'] {

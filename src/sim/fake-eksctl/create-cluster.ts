@@ -2,13 +2,13 @@
 // plane, the addons created before the nodegroups (not waited), wait for ACTIVE, Fargate profiles one at a time, 30 s,
 // the CoreDNS step when the selector rule holds, managed nodegroups in parallel, the other addons (metrics-server),
 // kubeconfig, for a fully private cluster public access off, "ready".
-import { CreateClusterCommand, DescribeClusterCommand, type CreateClusterCommandInput, type EKSClient } from '@aws-sdk/client-eks';
+import { CreateClusterCommand, DescribeClusterCommand, type CreateClusterCommandInput } from '@aws-sdk/client-eks';
 import { createAddons, planAddons } from './addons.js';
 import { pollEvery } from './backoff.js';
 import type { ClusterConfig } from './config.js';
 import { disablePublicAccess, endpointAccess, PRIVATE_ONLY_WARNING } from './endpoints.js';
 import { EksctlError } from './errors.js';
-import { enterPhase, type RunContext } from './context.js';
+import { enterPhase, type ClusterRun } from './context.js';
 import { describeAwsError } from './eks.js';
 import { createFargateProfiles } from './fargate.js';
 import { callerIdentity, type CallerIdentity } from './identity.js';
@@ -42,10 +42,6 @@ export interface CreateClusterOptions {
   timeoutMs: number;
   kubeconfig: KubeconfigOptions;
   profile?: string;
-}
-
-export interface ClusterRun extends RunContext {
-  eks: EKSClient;
 }
 
 export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options: CreateClusterOptions): Promise<void> {
