@@ -8,12 +8,23 @@ import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { packageVersion } from './package-files.js';
 import { commandWord, routeOf, splitEksctlFlag } from './route.js';
+// The fault list of `demo --help` and `sim --help`: the simulator's fault table, which imports nothing heavy.
+import { faultHelpItems } from './sim/fault-help.js';
 
 const outputOption = () =>
   new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default(OPTION_DEFAULTS.output);
 const eksctlOption = () =>
   new Option('--eksctl <path>', 'eksctl binary (default: $SAFE_EKSCTL_EKSCTL, then eksctl on PATH)');
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The simulator's faults under `demo --help` and `sim --help`, laid out as commander lays out options. */
+function faultsHelp(command: Command): string {
+  const help = command.createHelp();
+  help.prepareContext({ helpWidth: command.configureOutput().getOutHelpWidth?.() ?? 80 });
+  const items = faultHelpItems();
+  const width = Math.max(...items.map(([usage]) => usage.length));
+  return `\nFaults (--fault, repeatable; durations are simulated seconds):\n${items.map(([usage, text]) => help.formatItem(usage, width, text, help)).join('\n')}\n`;
+}
 
 /** Options shared by every command that waits for profiles and heals CoreDNS. */
 function addHealOptions(cmd: Command): Command {
@@ -99,7 +110,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-f, --config-file <file>', 'ClusterConfig to demo (default: the bug report example)')
     .option('--eksctl-version <version>', 'version of the simulated eksctl', DEMO_DEFAULTS.eksctlVersion)
     .option('--time-scale <factor>', 'real seconds per simulated second', DEMO_DEFAULTS.timeScale)
-    .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
+    .option('--fault <spec>', 'inject a simulator fault (repeatable, listed below), e.g. eks-throttle=0.3', collect, [])
+    .addHelpText('after', ({ command }) => faultsHelp(command))
     .option('--no-heal', 'stop after waiting for the Fargate profiles')
     // create's waits, on the simulated clock: the same defaults mean the same thing as against AWS.
     .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls (simulated)', OPTION_DEFAULTS.pollInterval)
@@ -116,7 +128,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .description('run the local EKS + Kubernetes simulator in the foreground; prints one JSON line when ready')
     .option('--eksctl-version <version>', 'version of the simulated eksctl', SIM_DEFAULTS.eksctlVersion)
     .option('--time-scale <factor>', 'real seconds per simulated second', SIM_DEFAULTS.timeScale)
-    .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
+    .option('--fault <spec>', 'inject a simulator fault (repeatable, listed below), e.g. eks-throttle=0.3', collect, [])
+    .addHelpText('after', ({ command }) => faultsHelp(command))
     .option('--port <port>', 'EKS API port (the Kubernetes API takes the next free one)', SIM_DEFAULTS.port)
     .action(run(() => import('./commands/sim.js')));
 
