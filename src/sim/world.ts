@@ -111,7 +111,7 @@ export class World<K extends KubeClusterHandle = KubeClusterHandle> {
   /** Stops every lifecycle timer, the clusters' too; the world keeps its state but nothing moves any more. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
     this.timers.clear();
     for (const state of this.clusters.values()) state.kube.stop?.();
   }

@@ -121,7 +121,7 @@ export class KubeCluster {
   stop(): void {
     this.stopped = true;
     this.pods.stop();
-    for (const t of this.syncTimers.values()) clearTimeout(t);
+    for (const t of this.syncTimers.values()) this.options.clock.clearTimeout(t);
     this.syncTimers.clear();
   }
 

@@ -1,6 +1,7 @@
 // A pod's life on the simulated clock: admission (./admission.ts: defaults, the EKS Fargate webhook), scheduling
 // (default-scheduler onto EC2 nodes, fargate-scheduler onto a node of its own: ./nodes.ts) and the kubelet's part
 // (ContainerCreating → Running/Ready).
+import type { SimClock } from '../clock.js';
 import type { Faults } from '../faults.js';
 import { admitToFargate, applyPodDefaults, COMPUTE_TYPE_ANNOTATION, DEFAULT_SCHEDULER, FARGATE_SCHEDULER } from './admission.js';
 import type { FargateProfileView } from './matching.js';
@@ -18,7 +19,7 @@ export interface PodTimings {
 
 export interface PodLifecycleContext {
   store: ObjectStore;
-  clock: { now(): number; setTimeout(fn: () => void, simMs: number): NodeJS.Timeout };
+  clock: Pick<SimClock, 'now' | 'setTimeout' | 'clearTimeout'>;
   faults: Faults;
   region: string;
   kubeletVersion: string;
@@ -44,7 +45,7 @@ export class PodLifecycle {
   }
 
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.ctx.clock.clearTimeout(t);
     this.timers.clear();
   }
 

@@ -62,7 +62,7 @@ export async function serveResource(ctx: RestContext, cluster: KubeCluster, req:
         if (refusal) throw refused(refusal);
         // The API server waits for the Fargate webhook's answer (at most its timeout) before it stores the pod.
         const wait = webhookWaitMs(ctx.faults);
-        if (wait > 0) await ctx.clock.sleep(wait);
+        if (wait > 0) await ctx.clock.sleepInRequest(req, wait);
       }
       const created = cluster.create(resource, namespace, body as KubeObject, createOptions);
       return sendJson(res, 201, created);

@@ -53,6 +53,13 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
   let unauthorized = 0;
   const byMethod: Record<string, number> = {};
   const rest: RestContext = { clock: options.clock, faults: options.faults, watches: new Set() };
+  // On virtual time a token's signing time (real) says nothing about simulated time: its age counts from its first use,
+  // which on virtual time is the moment it was signed (the clock stands still while its maker works).
+  const firstSeen = new Map<string, number>();
+  const tokenAge = (token: string) => {
+    if (!firstSeen.has(token)) firstSeen.set(token, options.clock.now());
+    return options.clock.now() - firstSeen.get(token)!;
+  };
   const server: Server = createServer({ key: SIM_SERVER_KEY_PEM, cert: SIM_SERVER_CERT_PEM }, (req, res) => {
     requests++;
     const method = `${req.method ?? 'GET'}${/[?&]dryRun=/.test(req.url ?? '') ? ' (dry run)' : ''}`;
@@ -68,7 +75,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     const auth = await checkBearerToken(req.headers.authorization, {
       clusterNames: () => options.clusterNames?.() ?? [],
       realNow: options.realNow ?? Date.now,
-      scale: options.clock.scale,
+      simulatedAgeMs: (realAge, token) => (options.clock.virtual ? tokenAge(token) : realAge / options.clock.scale),
       tokenTtlSeconds: options.faults.tokenTtlSeconds,
     });
     // The reason stays in the server: a real API server answers every failed authentication with a bare 401.

@@ -1,0 +1,133 @@
+// The simulator's virtual clock: time stands still while anything in the process works (tracked work, HTTP requests
+// in flight) and jumps from timer to timer while everything waits on it; a test can also step it by hand.
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimClock, VIRTUAL_EPOCH } from '../../src/sim/clock.js';
+
+const clocks: SimClock[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const clock of clocks.splice(0)) clock.stop();
+  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+});
+
+function virtualClock(options: Parameters<typeof SimClock.virtual>[0] = {}): SimClock {
+  const clock = SimClock.virtual(options);
+  clocks.push(clock);
+  return clock;
+}
+
+/** Real time, which a virtual clock cannot see passing. */
+const realDelay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A plain HTTP server whose answer takes `answer` (real time, or the clock's). */
+async function serve(answer: (req: IncomingMessage) => Promise<unknown>): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    void answer(req).then(() => res.end('ok'));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve(body));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('SimClock on virtual time', () => {
+  it('stands still while nothing asks it to move; advance fires the timers due on the way, in order', async () => {
+    const clock = virtualClock({ autoAdvance: false });
+    const fired: [string, number][] = [];
+    clock.setTimeout(() => fired.push(['b', clock.now() - VIRTUAL_EPOCH]), 2_000);
+    clock.setTimeout(() => fired.push(['a', clock.now() - VIRTUAL_EPOCH]), 1_000);
+    clock.setTimeout(() => fired.push(['c', clock.now() - VIRTUAL_EPOCH]), 2_000);
+    const cancelled = clock.setTimeout(() => fired.push(['never', 0]), 1_500);
+    clock.clearTimeout(cancelled);
+    await realDelay(30);
+    expect({ now: clock.now(), fired }).toEqual({ now: VIRTUAL_EPOCH, fired: [] });
+    await clock.advance(1_500);
+    expect(fired).toEqual([['a', 1_000]]);
+    expect(clock.now()).toBe(VIRTUAL_EPOCH + 1_500);
+    await clock.advance(10_000);
+    expect(fired).toEqual([['a', 1_000], ['b', 2_000], ['c', 2_000]]);
+    expect(clock.now()).toBe(VIRTUAL_EPOCH + 11_500);
+  });
+
+  it('with auto-advance, jumps from sleep to sleep: simulated hours pass at once, each strand waking at its time', async () => {
+    const clock = virtualClock();
+    const woke: [string, number][] = [];
+    const strand = async (name: string, sleeps: number[]) => {
+      for (const ms of sleeps) {
+        await clock.sleep(ms);
+        woke.push([name, clock.now() - VIRTUAL_EPOCH]);
+      }
+    };
+    const started = Date.now();
+    await Promise.all([strand('poller', [5_000, 5_000, 5_000]), strand('eksctl', [7_200_000]), strand('webhook', [12_000])]);
+    expect(woke).toEqual([
+      ['poller', 5_000],
+      ['poller', 10_000],
+      ['webhook', 12_000],
+      ['poller', 15_000],
+      ['eksctl', 7_200_000],
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('does not move while tracked work runs, even when that work waits on real time the clock cannot see', async () => {
+    const clock = virtualClock();
+    const seen: number[] = [];
+    const sleeper = clock.sleep(1_000).then(() => seen.push(clock.now() - VIRTUAL_EPOCH));
+    await clock.track(async () => {
+      await realDelay(50);
+      seen.push(clock.now() - VIRTUAL_EPOCH);
+      // Sleeping on the clock is waiting: time goes on meanwhile.
+      await clock.sleep(3_000);
+      seen.push(clock.now() - VIRTUAL_EPOCH);
+    });
+    await sleeper;
+    expect(seen).toEqual([0, 1_000, 3_000]);
+  });
+
+  it('does not move while an HTTP request is in flight, however long its answer takes in real time', async () => {
+    const clock = virtualClock();
+    const url = await serve(() => realDelay(100));
+    const seen: [string, number][] = [];
+    const sleeper = clock.sleep(1_000).then(() => seen.push(['slept', clock.now() - VIRTUAL_EPOCH]));
+    // Not tracked: the request alone holds the clock.
+    await get(url);
+    seen.push(['answered', clock.now() - VIRTUAL_EPOCH]);
+    await sleeper;
+    expect(seen).toEqual([['answered', 0], ['slept', 1_000]]);
+  });
+
+  it('goes on while a server of this process holds a request on the clock, and the answer comes at its simulated time', async () => {
+    const clock = virtualClock();
+    const url = await serve((req) => clock.sleepInRequest(req, 5_000));
+    const answered = await clock.track(async () => {
+      await get(url);
+      return clock.now() - VIRTUAL_EPOCH;
+    });
+    expect(answered).toBe(5_000);
+  });
+
+  it('a sleep ends early when its signal aborts, and its timer does not hold the clock back', async () => {
+    const clock = virtualClock();
+    const controller = new AbortController();
+    const sleeping = clock.sleep(60_000, controller.signal);
+    controller.abort(new Error('stopped'));
+    await expect(sleeping).rejects.toThrow('stopped');
+    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.now()).toBe(VIRTUAL_EPOCH);
+  });
+});
