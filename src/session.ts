@@ -4,7 +4,7 @@
 // build a session, then hand it to the task factories; nothing here knows about listr2.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksApi, EksApiError, type ClusterInfo, type EksApi } from './adapters/eks.js';
-import { createInterrupt, type Interrupt } from './adapters/eksctl.js';
+import { createInterrupt, type EksctlRunner, type Interrupt } from './adapters/eksctl.js';
 import { createEksKubeApi, kubeApiFromKubeconfig, type ClusterKubeApi } from './adapters/kube.js';
 import type { KubeDeadlines } from './adapters/kube-deadlines.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from './adapters/kubeconfig.js';
@@ -25,6 +25,8 @@ export interface ClusterDeps {
   credentials?: AwsCredentialIdentity;
   eksEndpoint?: string;
   stsEndpoint?: string;
+  /** eksctl run in this process instead of spawned (tests: the simulated eksctl on their clock). */
+  eksctlRunner?: EksctlRunner;
 }
 
 /** How long the waits wait, as the options gave them. */
@@ -67,6 +69,8 @@ export class ClusterSession {
   /** Resolves to the credentials the preflight proved; throws when asked before it. */
   readonly credentials: AwsCredentialIdentityProvider;
   readonly eks: EksApi;
+  /** Runs eksctl in this process when a test gave one; undefined: eksctl is spawned. */
+  readonly eksctlRunner: EksctlRunner | undefined;
   private proven: AwsCredentialIdentityProvider | undefined;
   private readonly deps: ClusterDeps;
   private route: KubeconfigRoute | undefined;
@@ -81,6 +85,7 @@ export class ClusterSession {
     this.deps = deps;
     this.route = kubeconfig;
     this.clock = deps.clock ?? systemClock;
+    this.eksctlRunner = deps.eksctlRunner;
     this.recorder = new RunRecorder(clusterName, () => this.clock.now());
     this.waits = waits ?? {
       pollIntervalMs: DEFAULT_MS.pollInterval,

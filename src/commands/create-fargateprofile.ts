@@ -112,7 +112,7 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   const session = new ClusterSession({ clusterName: target.clusterName, region: target.region, profile: flagValue(tokens, 'profile'), io, deps, waits: options, kubeconfig: opened && { opened } });
   return runOnExistingCluster(session, {
     ...options,
-    preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal }), describe: target.describe },
+    preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal, runner: session.eksctlRunner }), describe: target.describe },
     between: (timeline) => [
       phase(
         timeline,
@@ -127,6 +127,7 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
           verbose: options.verbose,
           ...(options.logFile ? { logFile: options.logFile } : {}),
           ...(target.input !== undefined ? { input: target.input } : {}),
+          runner: session.eksctlRunner,
         }),
       ),
     ],

@@ -7,6 +7,7 @@ import { FAKE_EKSCTL_LINK, isStandalone, packageRoot } from '../package-files.js
 import { SimClock, type VirtualClockOptions } from './clock.js';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from './credentials.js';
 import { startEksServer } from './eks/server.js';
+import { VIRTUAL_TIME_SCALE } from './fake-eksctl/settings.js';
 import { faultSpecs } from './fault-specs.js';
 import { parseFaults, type Faults } from './faults.js';
 import { KubeCluster } from './kube/cluster.js';
@@ -16,9 +17,6 @@ import { World, type SimTimings } from './world.js';
 export { World, DEFAULT_TIMINGS, type SimTimings } from './world.js';
 
 export const DEFAULT_EKSCTL_VERSION = '0.230.0';
-
-/** SAFE_EKSCTL_SIM_TIME_SCALE of a simulator on virtual time: only a fake eksctl in this process can keep its time. */
-export const VIRTUAL_TIME_SCALE = 'virtual';
 
 export interface SimulatorOptions {
   /** Real seconds per simulated second (0.01: two simulated minutes in 1.2 s). Default 1. */
