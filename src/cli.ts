@@ -7,6 +7,7 @@ import { eksctlTokens, flagOn } from './core/eksctl-flags.js';
 import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { packageVersion } from './package-files.js';
+import type { ClusterDeps } from './session.js';
 import { commandWord, routeOf, splitEksctlFlag } from './route.js';
 // The fault list of `demo --help` and `sim --help`: the simulator's fault table, which imports nothing heavy.
 import { faultHelpItems } from './sim/fault-help.js';
@@ -42,16 +43,19 @@ function addHealOptions(cmd: Command): Command {
     .addOption(outputOption());
 }
 
-export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+/** A command module: its options as commander read them, where it writes, and what tests swap in (the simulator's). */
+type CommandModule = { run: (options: Record<string, unknown>, io: Io, deps?: ClusterDeps) => Promise<number> };
+
+export function buildProgram(io: Io, setExitCode: (code: number) => void, deps: ClusterDeps = {}): Command {
   const program = new Command('safe-eksctl');
   // Every action gets its own options merged with the global ones (`safe-eksctl --eksctl X plan …`).
   const run =
-    (load: () => Promise<{ run: (options: Record<string, unknown>, io: Io) => Promise<number> }>) =>
+    (load: () => Promise<CommandModule>) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       // The command's own values win over an ancestor's defaults.
       const options: Record<string, unknown> = { ...command.optsWithGlobals(), ...command.opts() };
-      setExitCode(await (await load()).run(options, io));
+      setExitCode(await (await load()).run(options, io, deps));
     };
 
   program
@@ -169,16 +173,20 @@ function commandPath(command: Command): string {
   return words.join(' ');
 }
 
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+/**
+ * The whole command line. `deps` is empty from the bin; tests give the simulator's clock, endpoints, credentials and
+ * an in-process eksctl, so that every command runs in their process on the simulator's virtual time.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo(), deps: ClusterDeps = {}): Promise<number> {
   try {
     if (routeOf(argv) === 'eksctl') {
       const { eksctl, rest } = splitEksctlFlag(argv);
       const { passThrough } = await import('./commands/pass-through.js');
       return await passThrough(rest, { eksctl }, io);
     }
-    if (commandWord(argv) === 'create') return await runCreate(argv, io);
+    if (commandWord(argv) === 'create') return await runCreate(argv, io, deps);
     let exitCode: number = ExitCode.ok;
-    const program = buildProgram(io, (code) => (exitCode = code));
+    const program = buildProgram(io, (code) => (exitCode = code), deps);
     if (argv.length === 0) {
       program.outputHelp();
       return ExitCode.usage;
@@ -195,7 +203,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
  * `--help` and `create cluster --dry-run` are eksctl's own: eksctl runs with the user's words, nothing is waited
  * for; after eksctl's help, safe-eksctl's own options follow on stderr.
  */
-async function runCreate(argv: readonly string[], io: Io): Promise<number> {
+async function runCreate(argv: readonly string[], io: Io, deps: ClusterDeps): Promise<number> {
   const { command, own, eksctlArgs } = splitCreateArgv(argv);
   const tokens = eksctlTokens(command, eksctlArgs);
   const eksctl = typeof own['eksctl'] === 'string' ? own['eksctl'] : undefined;
@@ -206,7 +214,7 @@ async function runCreate(argv: readonly string[], io: Io): Promise<number> {
     return passThrough(eksctlArgv, { eksctl }, io);
   }
   const module = command === 'cluster' ? await import('./commands/create.js') : await import('./commands/create-fargateprofile.js');
-  return module.run({ ...own, eksctlArgs }, io);
+  return module.run({ ...own, eksctlArgs }, io, deps);
 }
 
 async function createHelp(command: 'cluster' | 'fargateprofile', eksctlArgv: string[], eksctl: string | undefined, io: Io): Promise<number> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, SafeEksctlError } from '../src/errors.js';
 import { ClusterSession } from '../src/session.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';
-import { createSimCluster, simClock, simCredentials, until } from './adapters/sim-helpers.js';
+import { createSimCluster, simClock, simCredentials, until } from './helpers/sim.js';
 import { captureIo } from './helpers/io.js';
 
 let sim: Simulator;

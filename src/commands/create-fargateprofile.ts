@@ -30,8 +30,8 @@ interface Target {
   configPath?: string;
 }
 
-export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  return createFargateProfile(parseCreateFargateProfileOptions(options), io);
+export async function run(options: Record<string, unknown>, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  return createFargateProfile(parseCreateFargateProfileOptions(options), io, deps);
 }
 
 export function parseCreateFargateProfileOptions(options: Record<string, unknown>): CreateFargateProfileOptions {

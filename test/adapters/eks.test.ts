@@ -5,7 +5,7 @@ import { SIM_CALLER_ARN } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { pollDelays } from '../../src/core/backoff.js';
 import { waitForProfile } from '../../src/heal/wait-profiles.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { createEksKubeApi } from '../../src/adapters/kube.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { captureIo } from '../helpers/io.js';
 import { createStrandableWorkloads, simKube, writes } from '../helpers/sim-workloads.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {

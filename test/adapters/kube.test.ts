@@ -11,7 +11,7 @@ import { probePodFor } from '../../src/core/probe.js';
 import { healCoreDns } from '../../src/heal/coredns.js';
 import { probeOwner } from '../../src/heal/step-toward-restart.js';
 import { waitForProfile } from '../../src/heal/wait-profiles.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 let dir: string | undefined;

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { main } from '../../src/cli.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
-import { createSimCluster, until } from '../adapters/sim-helpers.js';
+import { createSimCluster, until } from '../helpers/sim.js';
 import { assertBuilt, nodeOnlyPath, RECORDING_EKSCTL, recorded, removeTempDirs, runBin } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 import { FAST_TIMINGS, QUICK_TIME_SCALE } from '../helpers/scenario.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatPlan } from '../../src/commands/plan.js';
 import { buildPlan } from '../../src/core/plan.js';
 import type { WorkloadRecord } from '../../src/report.js';
-import { createSimCluster, until } from '../adapters/sim-helpers.js';
+import { createSimCluster, until } from '../helpers/sim.js';
 import { config as inlineConfig } from '../helpers/examples.js';
 import { runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { createStrandableWorkloads, podStates, runSafeEksctl, simulatorPerTest } from '../helpers/sim-workloads.js';

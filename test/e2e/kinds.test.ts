@@ -11,7 +11,7 @@ import { check, type CheckReport } from '../../src/commands/check.js';
 import { heal, parseHealOptions } from '../../src/commands/heal.js';
 import type { RunReport } from '../../src/report.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { simClock, simCredentials, until } from '../adapters/sim-helpers.js';
+import { simClock, simCredentials, until } from '../helpers/sim.js';
 import { assertBuilt } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 import { FAST_TIMINGS, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';

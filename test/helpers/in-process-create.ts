@@ -9,7 +9,7 @@ import { createCluster, parseCreateOptions } from '../../src/commands/create.js'
 import type { RunReport } from '../../src/report.js';
 import { startSimulator, type SimTimings } from '../../src/sim/index.js';
 import type { Deployment } from '../../src/sim/kube/types.js';
-import { simClock, simCredentials } from '../adapters/sim-helpers.js';
+import { simClock, simCredentials } from './sim.js';
 import { EXAMPLES, nodeOnlyPath } from './bin.js';
 import { captureIo } from './io.js';
 import { acquireSlot, FAST_TIMINGS } from './scenario.js';

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { captureEksctlInProcess } from '../../src/adapters/eksctl-in-process.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import type { RunReport } from '../../src/report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import { inProcessEksctl } from '../../src/sim/fake-eksctl/in-process.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { assertBuilt, BIN, nodeOnlyPath, removeTempDirs } from './bin.js';
+import { runCli } from './in-process.js';
 
 /** HOME, KUBECONFIG and AWS files of one test, so nothing reads or writes the user's. */
 export function scratchEnv(sim: Simulator): { env: Record<string, string>; cleanup(): void } {
@@ -54,8 +57,9 @@ export function simulatorPerTest(): { start(options: SimulatorOptions): Promise<
   };
 }
 
-/** Runs the fake eksctl itself (no safe-eksctl), as a user of plain eksctl would. */
+/** Runs the fake eksctl itself (no safe-eksctl), as a user of plain eksctl would: in this process on virtual time. */
 export async function plainEksctl(sim: Simulator, env: Record<string, string>, args: string[]) {
+  if (sim.clock.virtual) return sim.clock.track(() => captureEksctlInProcess(inProcessEksctl(sim.clock), args, { env, cwd: env['HOME'] ?? process.cwd() }));
   return execa(process.execPath, [sim.eksctl, ...args], { reject: false, extendEnv: false, env, timeout: 60_000 });
 }
 
@@ -64,6 +68,13 @@ export interface BinResult<T> {
   stdout: string;
   stderr: string;
   json: T | undefined;
+}
+
+/** safe-eksctl ARGS against `sim`: in this process on virtual time (./in-process.ts), else the bin. */
+export async function safeEksctlOn<T = RunReport>(sim: Simulator, args: string[], env: Record<string, string>, cwd?: string): Promise<BinResult<T>> {
+  if (!sim.clock.virtual) return runSafeEksctl<T>(args, env, cwd);
+  const run = await runCli(sim, args, { wholeEnv: env, ...(cwd ? { cwd } : {}) });
+  return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr, json: run.report as T | undefined };
 }
 
 export async function runSafeEksctl<T = RunReport>(args: string[], env: Record<string, string>, cwd?: string): Promise<BinResult<T>> {

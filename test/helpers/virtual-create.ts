@@ -10,7 +10,7 @@ import type { RunReport } from '../../src/report.js';
 import { inProcessEksctl } from '../../src/sim/fake-eksctl/in-process.js';
 import { startSimulator, type Simulator, type SimTimings } from '../../src/sim/index.js';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
-import { simClock, simCredentials } from '../adapters/sim-helpers.js';
+import { simClock, simCredentials } from './sim.js';
 import { EXAMPLES, nodeOnlyPath } from './bin.js';
 import { captureIo } from './io.js';
 

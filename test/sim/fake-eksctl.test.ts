@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { createEksToken } from '../../src/adapters/token.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { until } from '../adapters/sim-helpers.js';
+import { until } from '../helpers/sim.js';
 
 const TIME_SCALE = 0.01;
 const CREATE_TIMEOUT_MS = 25_000;

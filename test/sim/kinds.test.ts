@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEksToken } from '../../src/adapters/token.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { NodeObject, Pod } from '../../src/sim/kube/types.js';
-import { simCredentials, until } from '../adapters/sim-helpers.js';
+import { simCredentials, until } from '../helpers/sim.js';
 import { clusterRequest, profileRequest } from './eks-helpers.js';
 
 let sim: Simulator | undefined;

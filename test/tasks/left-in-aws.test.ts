@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEksApi } from '../../src/adapters/eks.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { deleteCommand, lookWhatIsLeft } from '../../src/pipelines/left-in-aws.js';
-import { createSimCluster, simCredentials, until } from '../adapters/sim-helpers.js';
+import { createSimCluster, simCredentials, until } from '../helpers/sim.js';
 import { closedPort } from '../helpers/network.js';
 
 let sim: Simulator;
