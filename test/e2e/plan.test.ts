@@ -39,6 +39,12 @@ describe('safe-eksctl plan (the bin)', () => {
     expect(result.stdout).toContain('Plan for cluster "fargate-demo" in us-west-2 (Kubernetes 1.31), eksctl 0.207.0');
   });
 
+  it('reads the config from its own stdin with -f -', async () => {
+    const result = await runBin(['plan', '-f', '-', '--eksctl-version', '0.207.0', '-o', 'json'], { inputFile: join(EXAMPLES, 'kube-dns-label.yaml') });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(String(result.stdout))).toMatchObject({ coredns: { capturedBy: 'fp-coredns', eksctlHandles: false } });
+  });
+
   it('exits 1 when an error finding says CoreDNS can never run', async () => {
     const { dir } = recordingDir();
     writeFileSync(
