@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
 import { hasCommand } from '../helpers/commands.js';
-import { startTestBed, type TestBed } from './kube-helpers.js';
+import { startTestBed, type TestBed } from '../helpers/kube-helpers.js';
 
 let bed: TestBed | undefined;
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { Pod } from '../../src/sim/kube/types.js';
 import { hasCommand } from '../helpers/commands.js';
-import { startTestBed, type TestBed } from './kube-helpers.js';
+import { startTestBed, type TestBed } from '../helpers/kube-helpers.js';
 
 const kubectlInstalled = hasCommand('kubectl');
 
