@@ -89,9 +89,11 @@ export interface EksApiOptions {
   maxAttempts?: number;
   /** Per attempt; see adapters/aws-http.ts for the defaults. */
   deadlines?: RequestDeadlines;
+  /** Runs each call, retries included (ClusterDeps.awsCall). */
+  around?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
-export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4, deadlines }: EksApiOptions): EksApi {
+export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4, deadlines, around }: EksApiOptions): EksApi {
   const client = new EKSClient({
     region,
     maxAttempts,
@@ -102,7 +104,7 @@ export function createEksApi({ region, credentials, profile, endpoint, maxAttemp
   rememberHosts(client);
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await (around ? around(fn) : fn());
     } catch (error) {
       throw toEksApiError(operation, error);
     }

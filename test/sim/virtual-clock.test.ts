@@ -5,11 +5,12 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEksApi } from '../../src/adapters/eks.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import { SimClock, VIRTUAL_EPOCH } from '../../src/sim/clock.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { startSimulator } from '../../src/sim/index.js';
-import { createSimCluster } from '../helpers/sim.js';
+import { createSimCluster, simCredentials } from '../helpers/sim.js';
 
 const clocks: SimClock[] = [];
 const servers: Server[] = [];
@@ -170,6 +171,29 @@ describe('token-ttl on virtual time', () => {
         return { first, young, old, again: await status(sim.kubeServer, ca, again), same: again === token };
       });
       expect(seen).toEqual({ first: 200, young: 200, old: 401, again: 200, same: true });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('the product\'s AWS calls on virtual time', () => {
+  it('the clock waits while a call waits out its SDK retries in real time, though eksctl beside it sleeps on the clock', async () => {
+    const sim = await startSimulator({ virtualTime: true, faults: ['eks-5xx=1'] });
+    try {
+      // As the session wires it for a test (ClusterDeps.awsCall): each call, its retries included, is work.
+      const eks = createEksApi({ region: sim.region, credentials: simCredentials, endpoint: sim.eksEndpoint, around: (call) => sim.clock.track(call) });
+      const moved = await sim.clock.track(async () => {
+        // eksctl's run beside the product's poll: work of the same command, asleep on the clock.
+        const eksctl = sim.clock.track(() => sim.clock.sleep(60_000));
+        const before = sim.clock.now();
+        // Every attempt gets a 500: the SDK pauses between them on the real clock, where no request is in flight.
+        await expect(eks.describeCluster('demo')).rejects.toThrow();
+        const after = sim.clock.now();
+        await eksctl;
+        return after - before;
+      });
+      expect(moved).toBe(0);
     } finally {
       await sim.close();
     }
