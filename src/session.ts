@@ -32,6 +32,8 @@ export interface ClusterDeps {
    * work the clock waits for, so simulated time does not jump while a call waits out a backoff).
    */
   awsCall?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** The pause before an EKS call's next attempt, instead of the SDK's backoff (tests on virtual time: none). */
+  awsRetryDelayMs?: (attempt: number) => number;
 }
 
 /** How long the waits wait, as the options gave them. */
@@ -107,6 +109,7 @@ export class ClusterSession {
       credentials: this.credentials,
       ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
       ...(deps.awsCall ? { around: deps.awsCall } : {}),
+      ...(deps.awsRetryDelayMs ? { retryDelayMs: deps.awsRetryDelayMs } : {}),
     });
   }
 

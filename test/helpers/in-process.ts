@@ -37,6 +37,8 @@ export function simDeps(sim: Simulator): ClusterDeps {
     stsEndpoint: sim.eksEndpoint,
     eksctlRunner: inProcessEksctl(sim.clock),
     awsCall: (call) => sim.clock.track(call),
+    // The clock stands still during a call: a real-time backoff between its attempts would only cost real seconds.
+    awsRetryDelayMs: () => 0,
   };
 }
 

@@ -198,4 +198,17 @@ describe('the product\'s AWS calls on virtual time', () => {
       await sim.close();
     }
   });
+
+  it('the pause before each retry is the one the session was given (none on virtual time), the attempts the same', async () => {
+    const sim = await startSimulator({ virtualTime: true, faults: ['eks-5xx=1'] });
+    try {
+      const asked: number[] = [];
+      const retryDelayMs = (attempt: number) => (asked.push(attempt), 0);
+      const eks = createEksApi({ region: sim.region, credentials: simCredentials, endpoint: sim.eksEndpoint, retryDelayMs });
+      await expect(sim.clock.track(() => eks.describeCluster('demo'))).rejects.toThrow();
+      expect({ asked: asked.length, attempts: sim.requestCounts['DescribeCluster'] }).toEqual({ asked: 3, attempts: 4 });
+    } finally {
+      await sim.close();
+    }
+  });
 });
