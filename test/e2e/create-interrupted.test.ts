@@ -5,7 +5,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, EXAMPLES, FAKE_EKSCTL, recordingDir, removeTempDirs } from '../helpers/bin.js';
-import { runFaultCase } from '../helpers/fault-run.js';
+import { FAST_TIMINGS, runFaultCase } from '../helpers/fault-run.js';
 import { simCredentials } from '../helpers/sim.js';
 import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 
@@ -48,7 +48,7 @@ describe.concurrent('safe-eksctl create: stopped half-way', { timeout: SCENARIO_
 
 describe('safe-eksctl create: what a stopped create left in AWS', () => {
   it('eksctl fails after the control plane: the summary says what is left in AWS and how to remove it', async () => {
-    const run = await runFaultCase({ faults: ['eksctl-exit=1@fargate'], output: 'text' });
+    const run = await runFaultCase({ faults: ['eksctl-exit=1@fargate'], output: 'text', timings: FAST_TIMINGS });
     expect(run.exitCode, run.stderr).toBe(5);
     expect(run.stdout).toContain(
       `\nLeft in AWS: cluster fargate-demo in us-west-2 (ACTIVE)\n  to remove it: eksctl delete cluster -f ${join(EXAMPLES, 'bug-report.yaml')}\n`,

@@ -60,6 +60,12 @@ export interface CoreDnsInSim {
   readyOnFargate: number;
 }
 
+/**
+ * Simulated timings that keep every ordering of the defaults (eksctl's 30 s sleep after the profiles still outlasts
+ * the webhook's 10 s; Fargate pods still start far slower than EC2 pods) with fewer polls: a run costs its requests.
+ */
+export const FAST_TIMINGS: Partial<SimTimings> = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
+
 /** An hour of simulated time after the run, to catch anything of it still running. */
 const AFTER_EXIT_MS = 60 * 60_000;
 

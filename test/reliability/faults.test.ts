@@ -5,7 +5,7 @@
 // codes and the processes it leaves are test/e2e/create-interrupted.test.ts's and test/reliability/bad-input.test.ts's.
 import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from '../../src/sim/faults.js';
-import { expectNoSecrets, runFaultCase } from '../helpers/fault-run.js';
+import { expectNoSecrets, FAST_TIMINGS, runFaultCase } from '../helpers/fault-run.js';
 
 interface FaultCase {
   faults: string[];
@@ -26,11 +26,6 @@ interface FaultCase {
   tokenRefused?: true;
 }
 
-/**
- * Simulated timings that keep every ordering of the defaults (eksctl's 30 s sleep after the profiles still outlasts
- * the webhook's 10 s; Fargate pods still start far slower than EC2 pods) with fewer polls: a case costs its requests.
- */
-const FAST_TIMINGS = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
 const STUCK = { eksctlVersion: '0.207.0', stuck: true } as const;
 const HEALED_BY_EKSCTL = { eksctlVersion: '0.230.0', stuck: false } as const;
 /**

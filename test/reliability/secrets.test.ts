@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { assertBuilt, EXAMPLES, nodeOnlyPath, removeTempDirs, runBin } from '../helpers/bin.js';
-import { runFaultCase, type FaultRunOptions } from '../helpers/fault-run.js';
+import { FAST_TIMINGS, runFaultCase, type FaultRunOptions } from '../helpers/fault-run.js';
 import { simCredentials } from '../helpers/sim.js';
 import { scratchEnv } from '../helpers/sim-workloads.js';
 
@@ -55,8 +55,6 @@ const TOKEN_OUTLIVED = ['token-ttl=60', 'fargate-start=180'];
  * real seconds at its time scale 0.01. 2 hours leave ending the run to the heal.
  */
 const DEMO_DEADLINES_LONG = ['--coredns-timeout', '2h', '--fargate-timeout', '2h'];
-/** Simulated timings with the orderings of the defaults, for the spawned create at time scale 0.01. */
-const FAST_TIMINGS = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
 
 type Scenario = [string, FaultRunOptions & { output: 'json' | 'text' }, number];
 
@@ -82,6 +80,7 @@ describe('no secret in any output', () => {
     it(title, async () => {
       const logFile = logFileFor(title);
       const run = await runFaultCase({
+        timings: FAST_TIMINGS,
         ...options,
         args: [...(options.args ?? []), '--log-file', logFile],
         env: { AWS_SESSION_TOKEN: SESSION_TOKEN },
