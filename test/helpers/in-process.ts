@@ -36,6 +36,9 @@ export function simDeps(sim: Simulator): ClusterDeps {
     eksEndpoint: sim.eksEndpoint,
     stsEndpoint: sim.eksEndpoint,
     eksctlRunner: inProcessEksctl(sim.clock),
+    awsCall: (call) => sim.clock.track(call),
+    // The clock stands still during a call: a real-time backoff between its attempts would only cost real seconds.
+    awsRetryDelayMs: () => 0,
   };
 }
 
@@ -48,6 +51,8 @@ export interface CliRunOptions {
   stdin?: string;
   /** The working directory; default a scratch directory, removed afterwards. */
   cwd?: string;
+  /** Over simDeps(sim): other credentials (a session token) say. */
+  deps?: Partial<ClusterDeps>;
 }
 
 /**
@@ -71,7 +76,7 @@ export async function runCli(sim: Simulator, argv: readonly string[], options: C
     };
     const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
     const io = captureIo({ cwd: options.cwd ?? scratch, stdin: options.stdin ?? '', env: defined });
-    const exitCode = await withEnv(awsEnv(env), () => sim.clock.track(() => main(argv, io, simDeps(sim))));
+    const exitCode = await withEnv(awsEnv(env), () => sim.clock.track(() => main(argv, io, { ...simDeps(sim), ...options.deps })));
     const stdout = io.out();
     return { exitCode, stdout, stderr: io.err(), report: jsonReport(stdout) };
   } finally {

@@ -1,9 +1,16 @@
 // The simulator's virtual clock: time stands still while anything in the process works (tracked work, HTTP requests
 // in flight) and jumps from timer to timer while everything waits on it; a test can also step it by hand.
+import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEksApi } from '../../src/adapters/eks.js';
+import { createEksToken } from '../../src/adapters/token.js';
 import { SimClock, VIRTUAL_EPOCH } from '../../src/sim/clock.js';
+import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { createSimCluster, simCredentials } from '../helpers/sim.js';
 
 const clocks: SimClock[] = [];
 const servers: Server[] = [];
@@ -129,5 +136,79 @@ describe('SimClock on virtual time', () => {
     await expect(sleeping).rejects.toThrow('stopped');
     expect(clock.pendingTimers()).toBe(0);
     expect(clock.now()).toBe(VIRTUAL_EPOCH);
+  });
+});
+
+describe('token-ttl on virtual time', () => {
+  /** The status of a GET of the namespaces with this bearer token. */
+  function status(server: string, ca: string, token: string): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      httpsRequest(`${server}/api/v1/namespaces`, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('counts a token\'s simulated age from its first use; refused for its age, the same string re-signed in the same real second is new', async () => {
+    const sim = await startSimulator({ virtualTime: true, faults: ['token-ttl=60'] });
+    try {
+      createSimCluster(sim, 'demo', '1.31');
+      const ca = readFileSync(sim.caFile, 'utf8');
+      // Real time hardly moves on virtual time: both signings fall in the same second, so X-Amz-Date and the token match.
+      const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const sign = async () => (await createEksToken({ clusterName: 'demo', region: sim.region, credentials: { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY }, now: signedAt })).token;
+      const token = await sign();
+      const seen = await sim.clock.track(async () => {
+        const first = await status(sim.kubeServer, ca, token);
+        await sim.clock.sleep(30_000);
+        const young = await status(sim.kubeServer, ca, token);
+        await sim.clock.sleep(31_000);
+        const old = await status(sim.kubeServer, ca, token);
+        const again = await sign();
+        return { first, young, old, again: await status(sim.kubeServer, ca, again), same: again === token };
+      });
+      expect(seen).toEqual({ first: 200, young: 200, old: 401, again: 200, same: true });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('the product\'s AWS calls on virtual time', () => {
+  it('the clock waits while a call waits out its SDK retries in real time, though eksctl beside it sleeps on the clock', async () => {
+    const sim = await startSimulator({ virtualTime: true, faults: ['eks-5xx=1'] });
+    try {
+      // As the session wires it for a test (ClusterDeps.awsCall): each call, its retries included, is work.
+      const eks = createEksApi({ region: sim.region, credentials: simCredentials, endpoint: sim.eksEndpoint, around: (call) => sim.clock.track(call) });
+      const moved = await sim.clock.track(async () => {
+        // eksctl's run beside the product's poll: work of the same command, asleep on the clock.
+        const eksctl = sim.clock.track(() => sim.clock.sleep(60_000));
+        const before = sim.clock.now();
+        // Every attempt gets a 500: the SDK pauses between them on the real clock, where no request is in flight.
+        await expect(eks.describeCluster('demo')).rejects.toThrow();
+        const after = sim.clock.now();
+        await eksctl;
+        return after - before;
+      });
+      expect(moved).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the pause before each retry is the one the session was given (none on virtual time), the attempts the same', async () => {
+    const sim = await startSimulator({ virtualTime: true, faults: ['eks-5xx=1'] });
+    try {
+      const asked: number[] = [];
+      const retryDelayMs = (attempt: number) => (asked.push(attempt), 0);
+      const eks = createEksApi({ region: sim.region, credentials: simCredentials, endpoint: sim.eksEndpoint, retryDelayMs });
+      await expect(sim.clock.track(() => eks.describeCluster('demo'))).rejects.toThrow();
+      expect({ asked: asked.length, attempts: sim.requestCounts['DescribeCluster'] }).toEqual({ asked: 3, attempts: 4 });
+    } finally {
+      await sim.close();
+    }
   });
 });

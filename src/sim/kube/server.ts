@@ -54,11 +54,16 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
   const byMethod: Record<string, number> = {};
   const rest: RestContext = { clock: options.clock, faults: options.faults, watches: new Set() };
   // On virtual time a token's signing time (real) says nothing about simulated time: its age counts from its first use,
-  // which on virtual time is the moment it was signed (the clock stands still while its maker works).
+  // which on virtual time is the moment it was signed (the clock stands still while its maker works). A token refused
+  // for its age starts again: its maker's refresh signs in the same real second, whose X-Amz-Date makes the very same
+  // string, so the next use of that string is the fresh token's.
   const firstSeen = new Map<string, number>();
   const tokenAge = (token: string) => {
     if (!firstSeen.has(token)) firstSeen.set(token, options.clock.now());
-    return options.clock.now() - firstSeen.get(token)!;
+    const age = options.clock.now() - firstSeen.get(token)!;
+    const ttl = options.faults.tokenTtlSeconds;
+    if (ttl !== undefined && age > ttl * 1000) firstSeen.delete(token);
+    return age;
   };
   const server: Server = createServer({ key: SIM_SERVER_KEY_PEM, cert: SIM_SERVER_CERT_PEM }, (req, res) => {
     requests++;
