@@ -48,6 +48,8 @@ export interface CliRunOptions {
   stdin?: string;
   /** The working directory; default a scratch directory, removed afterwards. */
   cwd?: string;
+  /** Swapped in over simDeps(sim): a runner that watches the simulated eksctl, say. */
+  deps?: Partial<ClusterDeps>;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function runCli(sim: Simulator, argv: readonly string[], options: C
     };
     const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
     const io = captureIo({ cwd: options.cwd ?? scratch, stdin: options.stdin ?? '', env: defined });
-    const exitCode = await withEnv(awsEnv(env), () => sim.clock.track(() => main(argv, io, simDeps(sim))));
+    const exitCode = await withEnv(awsEnv(env), () => sim.clock.track(() => main(argv, io, { ...simDeps(sim), ...options.deps })));
     const stdout = io.out();
     return { exitCode, stdout, stderr: io.err(), report: jsonReport(stdout) };
   } finally {

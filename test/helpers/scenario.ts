@@ -166,7 +166,7 @@ export interface ScenarioResult {
 }
 
 /** The config as a file name in `dir` (or a path, which may be missing on purpose) and its text, read when needed. */
-function resolveConfig(config: string, dir: string): { path: string; text: () => string } {
+export function resolveConfig(config: string, dir: string): { path: string; text: () => string } {
   if (config.includes('\n')) {
     const path = join(dir, 'cluster.yaml');
     writeFileSync(path, config);
@@ -213,21 +213,23 @@ export interface CoreDnsInSim {
   changesByOthers: number;
   /** Pods Running and Ready on a Fargate node, admitted by fargate-scheduler. */
   readyOnFargate: number;
+  /** CoreDNS pods in the store, terminating ones included. */
+  pods: number;
 }
 
-function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
+export function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
   const [name] = sim.world.listClusters();
   const cluster = name === undefined ? undefined : sim.world.kubeCluster(name);
   const deployment = cluster?.get<Deployment>('deployments', 'kube-system', 'coredns');
   if (!cluster || !deployment) return undefined;
   const templateChanges = (deployment.metadata.generation ?? 1) - 1;
   const patchedByEksctl = deployment.spec.template.metadata?.annotations?.['eks.amazonaws.com/compute-type'] === 'fargate';
-  const readyOnFargate = cluster
-    .listPods('kube-system', { 'k8s-app': 'kube-dns' })
+  const pods = cluster.listPods('kube-system', { 'k8s-app': 'kube-dns' });
+  const readyOnFargate = pods
     .filter((pod: Pod) => !pod.metadata.deletionTimestamp)
     .filter((pod) => pod.spec.schedulerName === 'fargate-scheduler' && (pod.spec.nodeName ?? '').startsWith('fargate-'))
     .filter((pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate };
+  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate, pods: pods.length };
 }
 
 /** Runs one scenario when a slot is free (see SCENARIO_SLOTS); a test that runs several should allow for the wait. */
