@@ -3,16 +3,20 @@
 // virtual time, with the simulated eksctl in process too (helpers/in-process.ts runCli). Nothing is spawned and no
 // real time is waited for, so no slot is taken: a run costs its work, and its events come in the timers' order on a
 // loaded machine as on an idle one. What needs a process (signals, pipes, exit of the bin) stays with runScenario.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EksctlRunner } from '../../src/adapters/eksctl.js';
+import { main } from '../../src/cli.js';
 import type { RunReport } from '../../src/report.js';
 import { inProcessEksctl } from '../../src/sim/fake-eksctl/in-process.js';
 import type { Simulator, SimTimings } from '../../src/sim/index.js';
 import type { Deployment } from '../../src/sim/kube/types.js';
+import { nodeOnlyPath } from './bin.js';
+import { captureIo } from './io.js';
 import { runCli, startVirtualSimulator } from './in-process.js';
-import { corednsInSim, resolveConfig, type CoreDnsInSim } from './scenario.js';
+import { corednsInSim, resolveConfig, SCENARIO_ENV, scenarioPids, settleLeftovers, type CoreDnsInSim } from './scenario.js';
 
 export interface InProcessScenarioOptions {
   /** An example's file name (`bug-report.yaml`), a path, or YAML text (contains a newline). Default bug-report.yaml. */
@@ -143,4 +147,46 @@ function webhookSawCoreDnsProfile(sim: Simulator): number | undefined {
   const pods = name === undefined ? [] : (sim.world.kubeCluster(name)?.listPods('kube-system', { 'k8s-app': 'kube-dns' }) ?? []);
   const profile = pods.map((p) => p.metadata.labels?.['eks.amazonaws.com/fargate-profile']).find((p) => p !== undefined);
   return name !== undefined && profile !== undefined ? sim.world.profileVisibleAt(name, profile) : undefined;
+}
+
+export interface InProcessDemo {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  report: RunReport | undefined;
+  /** Pids of the demo's simulated eksctl still alive after the command returned (should be []). */
+  leftover: number[];
+}
+
+/**
+ * `safe-eksctl demo ARGS --output json` in this process. The demo starts its own simulator on scaled real time and
+ * spawns its simulated eksctl, as it does for a user; only the bin's start is saved, so what a test asserts must still
+ * be held by deadlines far beyond need. The eksctl it spawns carries this run's marker, so leftovers can be found.
+ */
+export async function runDemoInProcess(args: string[], onEnd?: (dir: string) => void): Promise<InProcessDemo> {
+  const id = randomUUID();
+  const dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-scenario-'));
+  try {
+    const env = { PATH: nodeOnlyPath(), HOME: dir, KUBECONFIG: join(dir, 'kubeconfig'), AWS_CONFIG_FILE: join(dir, 'aws-config'), [SCENARIO_ENV]: id };
+    const io = captureIo({ cwd: dir, env });
+    const exitCode = await main(['demo', ...args, '--output', 'json'], io);
+    onEnd?.(dir);
+    let report: RunReport | undefined;
+    try {
+      report = JSON.parse(io.out()) as RunReport;
+    } catch {
+      report = undefined;
+    }
+    return { exitCode, stdout: io.out(), stderr: io.err(), report, leftover: await settleLeftovers(id) };
+  } finally {
+    // Nothing of the demo may outlive it, whatever the assertions say.
+    for (const pid of scenarioPids(id)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,5 +1,7 @@
 // One end-to-end scenario: the built bin against a simulator, with everything a test asserts on collected in one
-// result. Shared by the create/demo e2e suites and the fault matrix (needs `npm run build`).
+// result. Shared by the create/demo e2e suites and the fault matrix (needs `npm run build`). This is the spawned half
+// of the create harness, for what needs a process (signals, pipes, the bin's exit code, a user's make); everything else
+// runs in the test's process on virtual time through its other half, ./scenario-in-process.ts, which takes no slot.
 //
 //   mode 'create' (default): the test process starts the simulator; the bin runs `create -f FILE --eksctl <fake>` with
 //     the simulator's environment, so the simulator's request counts are visible. The bin waits on the real clock.
@@ -194,7 +196,8 @@ export function scenarioPids(id: string, except: number[] = []): number[] {
   return pids;
 }
 
-async function settleLeftovers(id: string): Promise<number[]> {
+/** The scenario's pids still alive once a child killed at the very end had a moment to be reaped. */
+export async function settleLeftovers(id: string): Promise<number[]> {
   // A child that got SIGKILL at the very end may need a moment to be reaped.
   for (let i = 0; i < 20; i++) {
     const pids = scenarioPids(id);
