@@ -39,7 +39,7 @@ function expectEksctlEnded(run: InProcessScenario) {
   expectNoSecrets(run);
 }
 
-describe('safe-eksctl create: failures', () => {
+describe('safe-eksctl create: failures', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('a profile ends CREATE_FAILED: eksctl is stopped at once, exit 3 with the health issue', async () => {
     // The fake eksctl, like eksctl, waits for the failed profile until its --timeout (25 simulated minutes by
     // default); 2 hours leave stopping it to safe-eksctl's watch alone, which polls every few simulated seconds.
@@ -161,7 +161,7 @@ describe.concurrent('safe-eksctl create: signals and the bin (spawned)', { timeo
   });
 });
 
-describe('safe-eksctl create: refused before eksctl', () => {
+describe('safe-eksctl create: refused before eksctl', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('an error finding (CoreDNS can never run) stops before eksctl with exit 1; --force runs it and heal says why', async () => {
     const stopped = await runScenarioInProcess({ config: NEVER_RUNS });
     expect(stopped.exitCode, stopped.stderr).toBe(1);

@@ -39,7 +39,7 @@ function expectHealthyInProcess(run: InProcessScenario) {
 
 const bugReport = () => runScenarioInProcess({ config: 'bug-report.yaml', eksctlVersion: '0.207.0' });
 
-describe('safe-eksctl create: the configurations of the bug report', () => {
+describe('safe-eksctl create: the configurations of the bug report', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('bug report labels with eksctl 0.207.0: CoreDNS stuck, healed with exactly one restart', async () => {
     const run = await bugReport();
     expectHealthyInProcess(run);
@@ -113,7 +113,7 @@ describe('safe-eksctl create: the configurations of the bug report', () => {
   });
 });
 
-describe('safe-eksctl create: the weather of a real AWS', () => {
+describe('safe-eksctl create: the weather of a real AWS', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('EKS throttles 20% of calls and answers 5xx to another 20%: retried, healed', async () => {
     // Not 0.3 each: the SDK's retry pauses (the simulated eksctl's and ours) are real time, which the virtual clock
     // waits for as work; half the calls failing makes them tens of real seconds. Either rate proves the same.
@@ -191,7 +191,7 @@ function eksctlLines(run: Pick<InProcessScenario, 'stderr'>): string[] {
 // capturing profile first, the early restart comes about 10 s after it turns ACTIVE (the watch's poll, then the
 // probe's first Fargate answer once the webhook sees the profile) while eksctl still has about 144 s to go: 127 s
 // waiting for fp-default, then its 30 s sleep.
-describe('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated time)', () => {
+describe('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated time)', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('bug report profiles, the capturing one first, with eksctl 0.207.0: one restart in all, made while eksctl still runs', async () => {
     const run = await runScenarioInProcess({ config: CAPTURING_FIRST, eksctlVersion: '0.207.0' });
     expectHealthyInProcess(run);

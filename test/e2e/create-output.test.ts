@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectNoSecrets } from '../helpers/scenario.js';
+import { expectNoSecrets, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { runScenarioInProcess } from '../helpers/scenario-in-process.js';
 
-describe('safe-eksctl create: output', () => {
+describe('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('-f - with --log-file and --no-heal: one JSON document on stdout, progress on stderr, every eksctl line logged', async () => {
     let log = '';
     const run = await runScenarioInProcess({

@@ -3,9 +3,10 @@
 // never before the webhook sees the profile, and the restart follows the webhook's own answer to a dry-run pod. Where
 // the dry run is refused, the old guess (a grace, then restart and verify) still heals it, and says why.
 import { describe, expect, it } from 'vitest';
+import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { runScenarioInProcess } from '../helpers/scenario-in-process.js';
 
-describe('create heals CoreDNS with the Fargate probe', () => {
+describe('create heals CoreDNS with the Fargate probe', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   // 0: the webhook sees the profile at once; 10: the default, inside eksctl's 30 s sleep; 40: after eksctl has ended.
   for (const delay of [0, 10, 40]) {
     it(`webhook delay ${delay} s: exactly one restart, after the webhook saw the profile, on its answer`, async () => {
