@@ -42,7 +42,7 @@ export async function runEksctlInProcess(
   args: readonly string[],
   options: InProcessRunOptions,
 ): Promise<{ exitCode: number; lastLines: string[]; interrupted: boolean; logFileError?: string }> {
-  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message));
+  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message), options.cwd);
   const env = options.env ?? process.env;
   const taken = eksctlLines({ env, secrets: options.secrets, log, onLine: options.onLine });
   const stop = new AbortController();

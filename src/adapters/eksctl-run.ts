@@ -60,7 +60,7 @@ export async function runEksctl(binary: string, args: readonly string[], options
   const { signal, forceSignal } = options;
   if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
   if (options.runner) return runEksctlInProcess(options.runner, args, options);
-  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message));
+  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message), options.cwd);
   const lines = eksctlLines({ env: options.env ?? process.env, secrets: options.secrets, log, onLine: options.onLine });
   const child = execa(binary, args, {
     all: true,

@@ -1,7 +1,7 @@
 // eksctl run in this process (CreateDeps.eksctlRunner) keeps the spawn's contract: every line, masked, to onLine and
 // the log file; the exit code; an interrupt stops it and reads as eksctl killed by SIGINT (130). And the simulated
 // eksctl refuses a simulator on virtual time unless it runs in process, on that simulator's clock.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -42,6 +42,17 @@ describe('eksctl through a runner', () => {
     expect(run).toEqual({ exitCode: 3, lastLines: expected, interrupted: false });
     expect(seen).toEqual(expected);
     expect(readFileSync(log, 'utf8')).toBe(`${expected.join('\n')}\n`);
+  });
+
+  it('a relative --log-file is written in the run\'s working directory, not this process\'s', async () => {
+    const runner: EksctlRunner = async (_args, io) => {
+      io.stdout.write('2025-01-01 00:00:00 [ℹ]  one line\n');
+      return 0;
+    };
+    const relative = `relative-${process.pid}.log`;
+    await runEksctl(NO_BINARY, ['create', 'cluster'], { runner, env: {}, cwd: dir, logFile: relative, onLine: () => {} });
+    expect(readFileSync(join(dir, relative), 'utf8')).toBe('2025-01-01 00:00:00 [ℹ]  one line\n');
+    expect(existsSync(relative)).toBe(false);
   });
 
   it('an interrupt aborts the runner\'s signal: eksctl stops, and the run reads as stopped by SIGINT', async () => {

@@ -51,7 +51,7 @@ export interface CliRunOptions {
   stdin?: string;
   /** The working directory; default a scratch directory, removed afterwards. */
   cwd?: string;
-  /** Over simDeps(sim): other credentials (a session token) say. */
+  /** Swapped in over simDeps(sim): other credentials (a session token), a runner that watches the simulated eksctl, say. */
   deps?: Partial<ClusterDeps>;
 }
 
