@@ -1,11 +1,13 @@
 // `safe-eksctl create` end to end against the simulator: the configurations of the bug report and its neighbours,
 // and the weather a real AWS brings (throttling, 5xx, short-lived tokens, a slow admission webhook). Each runs in this
 // process on virtual time (helpers/scenario-in-process.ts) at the simulator's real-world timings, so what a test
-// asserts is held by the simulated timings alone; Ctrl-C, which needs a process, spawns the bin.
+// asserts is held by the simulated timings alone. Ctrl-C during the early heal needs a process:
+// create-heal-interrupt.test.ts spawns the bin for it.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../src/sim/faults.js';
 import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
+import { CAPTURING_FIRST, CAPTURING_FIRST_WITH_NODEGROUP } from '../helpers/capturing-first.js';
+import { expectNoSecrets, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { runScenarioInProcess, type InProcessScenario } from '../helpers/scenario-in-process.js';
 
 beforeAll(assertBuilt);
@@ -145,37 +147,6 @@ describe('safe-eksctl create: the weather of a real AWS', { timeout: SCENARIO_TE
   });
 });
 
-/** The bug report's cluster, for the configs below. */
-const CLUSTER = `apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: fargate-demo
-  region: us-west-2
-  version: "1.31"
-`;
-
-/** The bug report's profiles in the other order: the one that captures CoreDNS is created first. */
-const PROFILES_CAPTURING_FIRST = `fargateProfiles:
-  - name: fp-kube-system
-    selectors:
-      - namespace: kube-system
-        labels:
-          eks.amazonaws.com/component: coredns
-  - name: fp-default
-    selectors:
-      - namespace: default
-`;
-
-/** The bug report's profiles, the capturing one first: eksctl still creates fp-default when CoreDNS can be healed. */
-const CAPTURING_FIRST = CLUSTER + PROFILES_CAPTURING_FIRST;
-
-/** The same with a managed nodegroup, which eksctl creates after the profiles and its 30 s sleep. */
-const CAPTURING_FIRST_WITH_NODEGROUP = `${CLUSTER}managedNodeGroups:
-  - name: ng-system
-    instanceType: t3.medium
-    desiredCapacity: 2
-${PROFILES_CAPTURING_FIRST}`;
-
 /** The eksctl task's last line on stderr (`--output json` sends progress there). */
 function eksctlTitle(run: Pick<InProcessScenario, 'stderr'>): string | undefined {
   return run.stderr.split('\n').filter((line) => line.includes('eksctl create cluster')).at(-1);
@@ -237,28 +208,5 @@ describe('safe-eksctl create: CoreDNS healed while eksctl still runs (simulated 
     expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, healedDuringEksctl: true });
     expect(run.eksctlStillRunning).toBe(0);
     expectNoSecrets(run);
-  });
-});
-
-// Ctrl-C needs a process: the demo waits on its own simulator's clock, so the early heal comes while eksctl runs.
-describe('safe-eksctl create: Ctrl-C during the early heal (the bin, simulated time)', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
-  it('Ctrl-C while the early heal follows CoreDNS: exit 130, eksctl and the heal stopped, nothing left running', async () => {
-    // Fargate pods take 600 s here, so the heal that restarted CoreDNS about 10 s after fp-kube-system turned ACTIVE is
-    // still waiting for them when eksctl reports fp-default, 134 s after that ACTIVE. At 0.05 the restart comes over
-    // 5 real seconds before the Ctrl-C, and the Ctrl-C over 20 before the pods would be Ready.
-    const run = await runScenario({
-      mode: 'demo',
-      config: CAPTURING_FIRST_WITH_NODEGROUP,
-      eksctlVersion: '0.207.0',
-      faults: ['fargate-start=600'],
-      args: ['--more-lines'],
-      interrupt: { when: /created Fargate profile "fp-default"/ },
-      timeScale: 0.05,
-      timeoutMs: 90_000,
-    });
-    expect(run.exitCode, run.stderr).toBe(130);
-    expect(run.report).toMatchObject({ ok: false, exitCode: 130 });
-    expect(run.report?.coredns).toMatchObject({ stuckBefore: 2, restarts: 1, ready: 0, healedDuringEksctl: true });
-    expect(run.leftover).toEqual([]);
   });
 });
