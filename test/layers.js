@@ -18,17 +18,13 @@ export const E2E_FILES = [
   'test/e2e/cli.test.ts',
   'test/e2e/create-closed-reader.test.ts',
   'test/e2e/create-failures.test.ts',
-  'test/e2e/create-heal.test.ts',
+  'test/e2e/create-heal-interrupt.test.ts',
   'test/e2e/create-interrupted.test.ts',
-  'test/e2e/create-output.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/drop-in.test.ts',
   'test/e2e/examples.test.ts',
-  'test/e2e/fargateprofile.test.ts',
   'test/e2e/get-token.test.ts',
   'test/e2e/github-action.test.ts',
-  'test/e2e/kinds.test.ts',
-  'test/e2e/kubeconfig.test.ts',
   'test/e2e/other-tools.test.ts',
   'test/e2e/package.test.ts',
   'test/e2e/pass-through.test.ts',
@@ -36,10 +32,8 @@ export const E2E_FILES = [
   'test/e2e/sim.test.ts',
   'test/e2e/standalone.test.ts',
   'test/e2e/startup-loads.test.ts',
-  'test/e2e/webhook-probe.test.ts',
   'test/reliability/bad-input.test.ts',
   'test/reliability/cannot-look.test.ts',
-  'test/reliability/faults.test.ts',
   'test/reliability/secrets.test.ts',
   'test/sim/eks-cli.test.ts',
   'test/sim/fake-eksctl.test.ts',
@@ -47,6 +41,13 @@ export const E2E_FILES = [
   'test/sim/kube-kubectl.test.ts',
   'test/tasks/eksctl-task.test.ts',
 ];
+
+/**
+ * Unit files that replace a module with vi.mock: they need a module graph of their own, so they run in the project
+ * `unit-mocks`, isolated; the rest of the unit layer shares one graph per worker (loading the SDK and client-node once
+ * instead of once per file).
+ */
+export const MOCKING_FILES = ['test/core/config.test.ts'];
 
 /** `unit` or `e2e`, for a path relative to the repository. */
 export function layerOf(file) {
