@@ -7,13 +7,25 @@ import { eksctlTokens, flagOn } from './core/eksctl-flags.js';
 import { ExitCode, reportFailure, SafeEksctlError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { packageVersion } from './package-files.js';
+import type { ClusterDeps } from './session.js';
 import { commandWord, routeOf, splitEksctlFlag } from './route.js';
+// The fault list of `demo --help` and `sim --help`: the simulator's fault table, which imports nothing heavy.
+import { faultHelpItems } from './sim/fault-help.js';
 
 const outputOption = () =>
   new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default(OPTION_DEFAULTS.output);
 const eksctlOption = () =>
   new Option('--eksctl <path>', 'eksctl binary (default: $SAFE_EKSCTL_EKSCTL, then eksctl on PATH)');
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The simulator's faults under `demo --help` and `sim --help`, laid out as commander lays out options. */
+function faultsHelp(command: Command): string {
+  const help = command.createHelp();
+  help.prepareContext({ helpWidth: command.configureOutput().getOutHelpWidth?.() ?? 80 });
+  const items = faultHelpItems();
+  const width = Math.max(...items.map(([usage]) => usage.length));
+  return `\nFaults (--fault, repeatable; durations are simulated seconds):\n${items.map(([usage, text]) => help.formatItem(usage, width, text, help)).join('\n')}\n`;
+}
 
 /** Options shared by every command that waits for profiles and heals CoreDNS. */
 function addHealOptions(cmd: Command): Command {
@@ -31,16 +43,19 @@ function addHealOptions(cmd: Command): Command {
     .addOption(outputOption());
 }
 
-export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+/** A command module: its options as commander read them, where it writes, and what tests swap in (the simulator's). */
+type CommandModule = { run: (options: Record<string, unknown>, io: Io, deps?: ClusterDeps) => Promise<number> };
+
+export function buildProgram(io: Io, setExitCode: (code: number) => void, deps: ClusterDeps = {}): Command {
   const program = new Command('safe-eksctl');
   // Every action gets its own options merged with the global ones (`safe-eksctl --eksctl X plan …`).
   const run =
-    (load: () => Promise<{ run: (options: Record<string, unknown>, io: Io) => Promise<number> }>) =>
+    (load: () => Promise<CommandModule>) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       // The command's own values win over an ancestor's defaults.
       const options: Record<string, unknown> = { ...command.optsWithGlobals(), ...command.opts() };
-      setExitCode(await (await load()).run(options, io));
+      setExitCode(await (await load()).run(options, io, deps));
     };
 
   program
@@ -99,7 +114,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('-f, --config-file <file>', 'ClusterConfig to demo (default: the bug report example)')
     .option('--eksctl-version <version>', 'version of the simulated eksctl', DEMO_DEFAULTS.eksctlVersion)
     .option('--time-scale <factor>', 'real seconds per simulated second', DEMO_DEFAULTS.timeScale)
-    .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
+    .option('--fault <spec>', 'inject a simulator fault (repeatable, listed below), e.g. eks-throttle=0.3', collect, [])
+    .addHelpText('after', ({ command }) => faultsHelp(command))
     .option('--no-heal', 'stop after waiting for the Fargate profiles')
     // create's waits, on the simulated clock: the same defaults mean the same thing as against AWS.
     .option('--poll-interval <seconds>', 'longest pause between DescribeFargateProfile calls (simulated)', OPTION_DEFAULTS.pollInterval)
@@ -116,7 +132,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .description('run the local EKS + Kubernetes simulator in the foreground; prints one JSON line when ready')
     .option('--eksctl-version <version>', 'version of the simulated eksctl', SIM_DEFAULTS.eksctlVersion)
     .option('--time-scale <factor>', 'real seconds per simulated second', SIM_DEFAULTS.timeScale)
-    .option('--fault <spec>', 'inject a simulator fault (repeatable), e.g. eks-throttle=0.3', collect, [])
+    .option('--fault <spec>', 'inject a simulator fault (repeatable, listed below), e.g. eks-throttle=0.3', collect, [])
+    .addHelpText('after', ({ command }) => faultsHelp(command))
     .option('--port <port>', 'EKS API port (the Kubernetes API takes the next free one)', SIM_DEFAULTS.port)
     .action(run(() => import('./commands/sim.js')));
 
@@ -156,16 +173,20 @@ function commandPath(command: Command): string {
   return words.join(' ');
 }
 
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+/**
+ * The whole command line. `deps` is empty from the bin; tests give the simulator's clock, endpoints, credentials and
+ * an in-process eksctl, so that every command runs in their process on the simulator's virtual time.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo(), deps: ClusterDeps = {}): Promise<number> {
   try {
     if (routeOf(argv) === 'eksctl') {
       const { eksctl, rest } = splitEksctlFlag(argv);
       const { passThrough } = await import('./commands/pass-through.js');
       return await passThrough(rest, { eksctl }, io);
     }
-    if (commandWord(argv) === 'create') return await runCreate(argv, io);
+    if (commandWord(argv) === 'create') return await runCreate(argv, io, deps);
     let exitCode: number = ExitCode.ok;
-    const program = buildProgram(io, (code) => (exitCode = code));
+    const program = buildProgram(io, (code) => (exitCode = code), deps);
     if (argv.length === 0) {
       program.outputHelp();
       return ExitCode.usage;
@@ -182,7 +203,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
  * `--help` and `create cluster --dry-run` are eksctl's own: eksctl runs with the user's words, nothing is waited
  * for; after eksctl's help, safe-eksctl's own options follow on stderr.
  */
-async function runCreate(argv: readonly string[], io: Io): Promise<number> {
+async function runCreate(argv: readonly string[], io: Io, deps: ClusterDeps): Promise<number> {
   const { command, own, eksctlArgs } = splitCreateArgv(argv);
   const tokens = eksctlTokens(command, eksctlArgs);
   const eksctl = typeof own['eksctl'] === 'string' ? own['eksctl'] : undefined;
@@ -193,7 +214,7 @@ async function runCreate(argv: readonly string[], io: Io): Promise<number> {
     return passThrough(eksctlArgv, { eksctl }, io);
   }
   const module = command === 'cluster' ? await import('./commands/create.js') : await import('./commands/create-fargateprofile.js');
-  return module.run({ ...own, eksctlArgs }, io);
+  return module.run({ ...own, eksctlArgs }, io, deps);
 }
 
 async function createHelp(command: 'cluster' | 'fargateprofile', eksctlArgv: string[], eksctl: string | undefined, io: Io): Promise<number> {

@@ -4,7 +4,7 @@
 // build a session, then hand it to the task factories; nothing here knows about listr2.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createEksApi, EksApiError, type ClusterInfo, type EksApi } from './adapters/eks.js';
-import { createInterrupt, type Interrupt } from './adapters/eksctl.js';
+import { createInterrupt, type EksctlRunner, type Interrupt } from './adapters/eksctl.js';
 import { createEksKubeApi, kubeApiFromKubeconfig, type ClusterKubeApi } from './adapters/kube.js';
 import type { KubeDeadlines } from './adapters/kube-deadlines.js';
 import { assertReachesCluster, openKubeconfig, type OpenedKubeconfig } from './adapters/kubeconfig.js';
@@ -25,6 +25,15 @@ export interface ClusterDeps {
   credentials?: AwsCredentialIdentity;
   eksEndpoint?: string;
   stsEndpoint?: string;
+  /** eksctl run in this process instead of spawned (tests: the simulated eksctl on their clock). */
+  eksctlRunner?: EksctlRunner;
+  /**
+   * Every AWS call, its SDK retries and their real-time pauses included, runs inside this (tests on virtual time: as
+   * work the clock waits for, so simulated time does not jump while a call waits out a backoff).
+   */
+  awsCall?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** The pause before an EKS call's next attempt, instead of the SDK's backoff (tests on virtual time: none). */
+  awsRetryDelayMs?: (attempt: number) => number;
 }
 
 /** How long the waits wait, as the options gave them. */
@@ -67,6 +76,8 @@ export class ClusterSession {
   /** Resolves to the credentials the preflight proved; throws when asked before it. */
   readonly credentials: AwsCredentialIdentityProvider;
   readonly eks: EksApi;
+  /** Runs eksctl in this process when a test gave one; undefined: eksctl is spawned. */
+  readonly eksctlRunner: EksctlRunner | undefined;
   private proven: AwsCredentialIdentityProvider | undefined;
   private readonly deps: ClusterDeps;
   private route: KubeconfigRoute | undefined;
@@ -81,6 +92,7 @@ export class ClusterSession {
     this.deps = deps;
     this.route = kubeconfig;
     this.clock = deps.clock ?? systemClock;
+    this.eksctlRunner = deps.eksctlRunner;
     this.recorder = new RunRecorder(clusterName, () => this.clock.now());
     this.waits = waits ?? {
       pollIntervalMs: DEFAULT_MS.pollInterval,
@@ -92,7 +104,13 @@ export class ClusterSession {
       if (!this.proven) throw new Error('credentials were not checked');
       return this.proven();
     };
-    this.eks = createEksApi({ region, credentials: this.credentials, ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}) });
+    this.eks = createEksApi({
+      region,
+      credentials: this.credentials,
+      ...(deps.eksEndpoint ? { endpoint: deps.eksEndpoint } : {}),
+      ...(deps.awsCall ? { around: deps.awsCall } : {}),
+      ...(deps.awsRetryDelayMs ? { retryDelayMs: deps.awsRetryDelayMs } : {}),
+    });
   }
 
   /** Runs `fn` with SIGINT, SIGTERM and SIGHUP wired to the interrupt: the run stops cleanly (exit 130) instead of dying. */
@@ -108,13 +126,16 @@ export class ClusterSession {
   /** Resolves the credentials and proves them with STS GetCallerIdentity; every AWS call after this uses them. */
   async proveAccess(signal: AbortSignal): Promise<CallerIdentity> {
     const { deps, profile } = this;
-    const access = await checkAwsAccess({
-      region: this.region,
-      signal,
-      ...(profile ? { profile } : {}),
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
-      ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
-    });
+    const around = deps.awsCall ?? (<T>(call: () => Promise<T>) => call());
+    const access = await around(() =>
+      checkAwsAccess({
+        region: this.region,
+        signal,
+        ...(profile ? { profile } : {}),
+        ...(deps.credentials ? { credentials: deps.credentials } : {}),
+        ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}),
+      }),
+    );
     this.proven = access.credentials;
     return access.identity;
   }

@@ -3,14 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, SafeEksctlError } from '../src/errors.js';
 import { ClusterSession } from '../src/session.js';
-import { startSimulator, type Simulator } from '../src/sim/index.js';
-import { createSimCluster, simClock, simCredentials, until } from './adapters/sim-helpers.js';
+import type { Simulator } from '../src/sim/index.js';
+import { startVirtualSimulator } from './helpers/in-process.js';
+import { createSimCluster, simClock, simCredentials, until } from './helpers/sim.js';
 import { captureIo } from './helpers/io.js';
 
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 0.001 });
+  sim = await startVirtualSimulator();
   createSimCluster(sim, 'demo', '1.31');
   await until(sim, 'cluster ACTIVE', () => sim.world.describeCluster('demo').status === 'ACTIVE');
 });
@@ -53,7 +54,7 @@ describe('ClusterSession', () => {
 
   it('the preflight of a cluster that exists already refuses one that does not answer yet: exit 1, its state named', async () => {
     // A control plane that takes a simulated year: CREATING whatever the machine's load.
-    const slow = await startSimulator({ timeScale: 0.001, timings: { controlPlaneSeconds: 365 * 86_400 } });
+    const slow = await startVirtualSimulator({ timings: { controlPlaneSeconds: 365 * 86_400 } });
     try {
       createSimCluster(slow, 'young', '1.31');
       const failure = await session(slow, 'young').preflight(new AbortController().signal, { existing: true }).catch((error: unknown) => error);

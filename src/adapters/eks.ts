@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { cannotReach, networkFailure } from '../core/network-errors.js';
 import { hostOf, rememberHosts, requestHandlerOptions, type RequestDeadlines } from './aws-http.js';
 
@@ -89,12 +90,16 @@ export interface EksApiOptions {
   maxAttempts?: number;
   /** Per attempt; see adapters/aws-http.ts for the defaults. */
   deadlines?: RequestDeadlines;
+  /** Runs each call, retries included (ClusterDeps.awsCall). */
+  around?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** The pause before a retry, instead of the SDK's own backoff (ClusterDeps.awsRetryDelayMs). */
+  retryDelayMs?: (attempt: number) => number;
 }
 
-export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4, deadlines }: EksApiOptions): EksApi {
+export function createEksApi({ region, credentials, profile, endpoint, maxAttempts = 4, deadlines, around, retryDelayMs }: EksApiOptions): EksApi {
   const client = new EKSClient({
     region,
-    maxAttempts,
+    ...(retryDelayMs ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, retryDelayMs) } : { maxAttempts }),
     credentials: credentials ?? fromNodeProviderChain(profile ? { profile } : {}),
     requestHandler: requestHandlerOptions(deadlines),
     ...(endpoint ? { endpoint } : {}),
@@ -102,7 +107,7 @@ export function createEksApi({ region, credentials, profile, endpoint, maxAttemp
   rememberHosts(client);
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await (around ? around(fn) : fn());
     } catch (error) {
       throw toEksApiError(operation, error);
     }

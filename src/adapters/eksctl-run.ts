@@ -1,8 +1,9 @@
 // `eksctl create …`: spawned with an argument array, never through a shell, in a process group of its own. Its lines
 // are read as fast as it prints them; nothing of its process tree outlives this call, or this process.
 import { execa } from 'execa';
-import { redactor } from '../core/redact.js';
 import { ExitCode } from '../errors.js';
+import { runEksctlInProcess, type EksctlRunner } from './eksctl-in-process.js';
+import { eksctlLines } from './eksctl-lines.js';
 import { EksctlLogFile } from './log-file.js';
 import { exitCodeOf, signalGroup } from './process-group.js';
 
@@ -14,7 +15,6 @@ const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
  * with the group when this runs out, so it cannot keep us waiting.
  */
 const DEFAULT_DRAIN_MS = 2_000;
-const LAST_LINES = 20;
 
 export interface RunEksctlOptions {
   /** eksctl's whole environment (not merged with process.env); process.env when absent. */
@@ -40,6 +40,8 @@ export interface RunEksctlOptions {
   input?: string;
   /** Secrets to mask in eksctl's lines besides those in its environment (resolved credentials). */
   secrets?: readonly (string | undefined)[];
+  /** Runs eksctl in this process instead of spawning `binary` (tests: the simulated eksctl on their clock). */
+  runner?: EksctlRunner | undefined;
 }
 
 export interface EksctlRun {
@@ -57,9 +59,9 @@ export interface EksctlRun {
 export async function runEksctl(binary: string, args: readonly string[], options: RunEksctlOptions): Promise<EksctlRun> {
   const { signal, forceSignal } = options;
   if (signal?.aborted || forceSignal?.aborted) return { exitCode: ExitCode.interrupted, lastLines: [], interrupted: true };
-  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message));
-  const lastLines: string[] = [];
-  const redact = redactor(options.env ?? process.env, options.secrets);
+  if (options.runner) return runEksctlInProcess(options.runner, args, options);
+  const log = options.logFile === undefined ? undefined : await EksctlLogFile.open(options.logFile, (message) => options.onLogFileError?.(message), options.cwd);
+  const lines = eksctlLines({ env: options.env ?? process.env, secrets: options.secrets, log, onLine: options.onLine });
   const child = execa(binary, args, {
     all: true,
     buffer: false,
@@ -97,12 +99,8 @@ export async function runEksctl(binary: string, args: readonly string[], options
   child.once('exit', drainThenKill);
   try {
     for await (const printed of child.iterable({ from: 'all' })) {
-      const line = redact(printed);
-      lastLines.push(line);
-      if (lastLines.length > LAST_LINES) lastLines.shift();
-      log?.write(line);
       try {
-        options.onLine(line);
+        lines.take(printed);
       } catch (error) {
         // Leaving the loop waits for eksctl's output to end, so eksctl has to be stopped first.
         killAll();
@@ -112,7 +110,7 @@ export async function runEksctl(binary: string, args: readonly string[], options
     const result = await child;
     const interrupted = Boolean(signal?.aborted || forceSignal?.aborted);
     await log?.close();
-    return { exitCode: exitCodeOf(binary, result), lastLines, interrupted, ...(log?.error ? { logFileError: log.error } : {}) };
+    return { exitCode: exitCodeOf(binary, result), lastLines: lines.lastLines, interrupted, ...(log?.error ? { logFileError: log.error } : {}) };
   } finally {
     clearTimeout(graceTimer);
     clearTimeout(drainTimer);

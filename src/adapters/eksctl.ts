@@ -7,7 +7,10 @@ import { parseEksctlVersion } from '../core/version.js';
 import { ExitCode, SafeEksctlError, UsageError } from '../errors.js';
 import { exitCodeOf, signalGroup } from './process-group.js';
 
+import { captureEksctlInProcess, type EksctlRunner } from './eksctl-in-process.js';
+
 export { runEksctl, type EksctlRun, type RunEksctlOptions } from './eksctl-run.js';
+export type { EksctlRunner } from './eksctl-in-process.js';
 
 export { EKSCTL_ENV, resolveEksctl } from './eksctl-binary.js';
 
@@ -20,8 +23,12 @@ const VERSION_TIMEOUT_MS = 15_000;
  */
 export async function eksctlVersion(
   binary: string,
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs?: number; runner?: EksctlRunner | undefined } = {},
 ): Promise<string | undefined> {
+  if (options.runner) {
+    const run = await captureEksctlInProcess(options.runner, ['version'], { env: options.env ?? process.env, cwd: process.cwd(), ...(options.signal ? { signal: options.signal } : {}) });
+    return run.exitCode === 0 ? parseEksctlVersion(`${run.stdout}\n${run.stderr}`) : undefined;
+  }
   // Its own process group, killed whole on timeout or interrupt: a wrapper script that does not `exec` eksctl leaves
   // eksctl holding our pipe after the wrapper dies, and the pipe would keep `plan` waiting as long as eksctl hangs.
   const child = execa(binary, ['version'], {
@@ -72,8 +79,9 @@ const CAPTURE_INTERRUPT_GRACE_MS = 10_000;
 export async function captureEksctl(
   binary: string,
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; input?: string; signal?: AbortSignal },
+  options: { env: NodeJS.ProcessEnv; cwd: string; input?: string; signal?: AbortSignal; runner?: EksctlRunner | undefined },
 ): Promise<CapturedEksctl> {
+  if (options.runner) return captureEksctlInProcess(options.runner, args, options);
   const child = execa(binary, args, {
     reject: false,
     stripFinalNewline: false,

@@ -3,6 +3,7 @@
 // CloudFormation stack would otherwise leave a half-made cluster. A failed write is reported once and the run goes
 // on; the lines still reach the screen and the summary.
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { ExitCode, SafeEksctlError } from '../errors.js';
@@ -23,11 +24,14 @@ export class EksctlLogFile {
     });
   }
 
-  /** Opened (and emptied) before eksctl starts: a file that cannot be opened is bad input, exit 2, nothing started. */
-  static async open(path: string, onFailure: (message: string) => void): Promise<EksctlLogFile> {
+  /**
+   * Opened (and emptied) before eksctl starts: a file that cannot be opened is bad input, exit 2, nothing started. A
+   * relative path is the command's working directory's (where eksctl runs), not this process's.
+   */
+  static async open(path: string, onFailure: (message: string) => void, cwd = process.cwd()): Promise<EksctlLogFile> {
     let handle;
     try {
-      handle = await open(path, 'w');
+      handle = await open(resolve(cwd, path), 'w');
     } catch (error) {
       throw new SafeEksctlError(`--log-file ${path}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
     }

@@ -23,8 +23,8 @@ export type { CheckOptions } from './options.js';
 export type { ClusterDeps } from '../session.js';
 export { formatCheck, type CheckedPod, type CheckReport } from './check-report.js';
 
-export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  return check(parseCheckOptions(options), io);
+export async function run(options: Record<string, unknown>, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  return check(parseCheckOptions(options), io, deps);
 }
 
 export function parseCheckOptions(options: Record<string, unknown>): CheckOptions {

@@ -30,8 +30,8 @@ interface Target {
   configPath?: string;
 }
 
-export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  return createFargateProfile(parseCreateFargateProfileOptions(options), io);
+export async function run(options: Record<string, unknown>, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  return createFargateProfile(parseCreateFargateProfileOptions(options), io, deps);
 }
 
 export function parseCreateFargateProfileOptions(options: Record<string, unknown>): CreateFargateProfileOptions {
@@ -112,7 +112,7 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
   const session = new ClusterSession({ clusterName: target.clusterName, region: target.region, profile: flagValue(tokens, 'profile'), io, deps, waits: options, kubeconfig: opened && { opened } });
   return runOnExistingCluster(session, {
     ...options,
-    preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal }), describe: target.describe },
+    preflight: { eksctlVersion: () => eksctlVersion(binary, { env: io.env, signal: session.interrupt.signal, runner: session.eksctlRunner }), describe: target.describe },
     between: (timeline) => [
       phase(
         timeline,
@@ -127,6 +127,7 @@ export async function createFargateProfile(options: CreateFargateProfileOptions,
           verbose: options.verbose,
           ...(options.logFile ? { logFile: options.logFile } : {}),
           ...(target.input !== undefined ? { input: target.input } : {}),
+          runner: session.eksctlRunner,
         }),
       ),
     ],

@@ -8,8 +8,8 @@ import { healOptionsSchema, parseOptions, type HealOptions } from './options.js'
 
 export type { HealOptions } from './options.js';
 
-export async function run(options: Record<string, unknown>, io: Io): Promise<number> {
-  return heal(parseHealOptions(options), io);
+export async function run(options: Record<string, unknown>, io: Io, deps: ClusterDeps = {}): Promise<number> {
+  return heal(parseHealOptions(options), io, deps);
 }
 
 export function parseHealOptions(options: Record<string, unknown>): HealOptions {

@@ -3,7 +3,7 @@
 // the same words with `--dry-run` (pkg/ctl/create/cluster.go prints it with cmdutils.PrintDryRunConfig, to stdout,
 // and creates nothing). eksctl's own answer, not our reading of its flags: it knows its defaults, its generated
 // names and what it refuses.
-import { captureEksctl, createInterrupt, type CapturedEksctl } from '../adapters/eksctl.js';
+import { captureEksctl, createInterrupt, type CapturedEksctl, type EksctlRunner } from '../adapters/eksctl.js';
 import { loadClusterConfig, parseClusterConfig, type ClusterConfig } from '../core/config.js';
 import { CREATE_CLUSTER_FLAGS_THAT_CHANGE_NOTHING, eksctlTokens, flagValue, FLAGS_DRY_RUN_REFUSES, type EksctlFlag } from '../core/eksctl-flags.js';
 import type { ArgToken } from '../core/pflag.js';
@@ -38,13 +38,13 @@ export function changesTheCluster(tokens: readonly ArgToken<EksctlFlag>[]): bool
   return tokens.some((t) => t.kind === 'argument' || (t.kind === 'flag' && !CREATE_CLUSTER_FLAGS_THAT_CHANGE_NOTHING.has(t.spec?.long ?? '')));
 }
 
-export async function clusterSource(eksctlArgs: string[], binary: () => string, io: Io): Promise<ClusterSource> {
+export async function clusterSource(eksctlArgs: string[], binary: () => string, io: Io, runner?: EksctlRunner): Promise<ClusterSource> {
   const tokens = eksctlTokens('cluster', eksctlArgs);
   const file = flagValue(tokens, 'config-file');
   const loaded = file === undefined ? undefined : await loadClusterConfig(file, io);
   const stdin = loaded?.path === undefined ? loaded?.text : undefined;
   if (loaded && !changesTheCluster(tokens)) return { config: loaded.config, displayName: loaded.displayName, path: loaded.path, stdin, eksctlArgs };
-  const config = await dryRun(binary(), eksctlArgs, tokens, io, stdin);
+  const config = await dryRun(binary(), eksctlArgs, tokens, io, stdin, runner);
   // Without a name eksctl makes one up on every run (pkg/utils/names ForCluster): the cluster safe-eksctl waits for
   // must be the one eksctl creates, so eksctl gets the name its dry-run made up.
   const named = flagValue(tokens, 'name') !== undefined || tokens.some((t) => t.kind === 'argument') || loaded !== undefined;
@@ -57,7 +57,7 @@ export async function clusterSource(eksctlArgs: string[], binary: () => string, 
   };
 }
 
-async function dryRun(binary: string, eksctlArgs: string[], tokens: readonly ArgToken<EksctlFlag>[], io: Io, stdin: string | undefined): Promise<ClusterConfig> {
+async function dryRun(binary: string, eksctlArgs: string[], tokens: readonly ArgToken<EksctlFlag>[], io: Io, stdin: string | undefined, runner: EksctlRunner | undefined): Promise<ClusterConfig> {
   const dropped = new Set<number>();
   for (const t of tokens) {
     if (t.kind === 'flag' && FLAGS_DRY_RUN_REFUSES.includes(t.spec?.long ?? '')) for (let i = t.words[0]; i <= t.words[1]; i++) dropped.add(i);
@@ -73,6 +73,7 @@ async function dryRun(binary: string, eksctlArgs: string[], tokens: readonly Arg
       cwd: io.cwd,
       signal: interrupt.signal,
       ...(stdin !== undefined ? { input: stdin } : {}),
+      ...(runner ? { runner } : {}),
     });
   } finally {
     stopListening();

@@ -38,14 +38,14 @@ interface CreateInput {
  * Bad input ends here, before anything starts: one line from the CLI, exit 2. A command line eksctl's dry-run refuses
  * ends here too, with eksctl's own words and exit code (the number returned).
  */
-async function readInput(options: CreateOptions, io: Io): Promise<CreateInput | number> {
+async function readInput(options: CreateOptions, io: Io, deps: CreateDeps): Promise<CreateInput | number> {
   let binary: string | undefined;
   const eksctlBinary = () => (binary ??= resolveEksctl(options.eksctl, io.env, io.cwd));
   const file = flagValue(eksctlTokens('cluster', options.eksctlArgs), 'config-file');
   if (options.logFile !== undefined) checkLogFile(options.logFile, file === undefined || file === '-' ? undefined : resolve(io.cwd, file), io.cwd);
   let source: ClusterSource;
   try {
-    source = await clusterSource(options.eksctlArgs, eksctlBinary, io);
+    source = await clusterSource(options.eksctlArgs, eksctlBinary, io, deps.eksctlRunner);
   } catch (error) {
     if (!(error instanceof EksctlRefused)) throw error;
     // eksctl's own answer, as a pass-through shows it; only what safe-eksctl never prints (credentials) is masked.
@@ -64,7 +64,7 @@ async function readInput(options: CreateOptions, io: Io): Promise<CreateInput | 
 }
 
 export async function createCluster(options: CreateOptions, io: Io, deps: CreateDeps = {}): Promise<number> {
-  const input = await readInput(options, io);
+  const input = await readInput(options, io, deps);
   if (typeof input === 'number') return input;
   const { source, eksctl, tokens, profile, kubeconfig } = input;
   // The AWS SDK and the Kubernetes client take about a second to load: bad input is answered before that.

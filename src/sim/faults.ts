@@ -1,163 +1,108 @@
-// Fault specs, spelled the same for `sim`, `demo` and tests: `--fault NAME[=VALUE]`, repeatable.
+// Fault specs, spelled the same for `sim`, `demo` and tests: `--fault NAME[=VALUE]`, repeatable. FAULT_TABLE defines
+// each fault once — its name, the field it sets, the kind of its value, where it applies and what it does — and the
+// `Faults` type, `parseFaults`, the printer (./fault-specs.ts) and the help (./fault-help.ts) all follow from it.
+// Adding a fault is one entry here plus the behaviour that reads its field.
 import { UsageError } from '../errors.js';
-import { EKS_ROUTES } from './eks/routes.js';
+import { EKS_OPERATIONS } from './eks/operations.js';
+import { codeOf, exitAtPhase, flag, names, namesFrom, rate, seconds, type FaultKind } from './fault-kinds.js';
 
 export const EKSCTL_PHASES = ['control-plane', 'addons', 'fargate', 'nodegroups'] as const;
 export type EksctlPhase = (typeof EKSCTL_PHASES)[number];
 
-export interface Faults {
-  /** Share (0–1) of EKS calls answered with ThrottlingException 429. */
-  eksThrottle: number;
-  /** Share of EKS calls answered with ServerException 500. */
-  eks5xx: number;
-  /** Share of EKS calls whose connection is dropped without an answer. */
-  eksReset: number;
-  /** Share of Kubernetes calls answered with 500. */
-  kube5xx: number;
-  /** EKS operations answered with AccessDeniedException 403, as for a role without that permission. */
-  eksAccessDenied: string[];
-  /** Profiles that end CREATE_FAILED with a health issue. */
-  profileCreateFailed: string[];
-  /** The fake eksctl exits with this code, at this phase (default: control-plane). */
-  eksctlExit: { code: number; phase: EksctlPhase } | undefined;
-  /** Simulated seconds a profile stays invisible to admission after turning ACTIVE. */
-  webhookDelaySeconds: number | undefined;
-  /**
-   * Simulated seconds the Fargate webhook takes to answer. The API server waits at most its timeoutSeconds (5) and
-   * then, failurePolicy Ignore, admits the pod unmutated (eks-facts.md): over 5 s no pod is ever captured.
-   */
-  webhookLatencySeconds: number | undefined;
-  /**
-   * Dry-run pod creates are refused: 403 as for an identity without RBAC `create pods` (every pod create by a client is
-   * then refused, dry-run or not), 400 as when another mutating webhook does not declare sideEffects None.
-   */
-  dryRunRefused: 400 | 403 | undefined;
-  /** Simulated seconds from Fargate admission to a Running pod. */
-  fargateStartSeconds: number | undefined;
-  /** New pods never become Ready. */
-  rolloutStuck: boolean;
-  /** Tokens older than this many simulated seconds get 401. */
-  tokenTtlSeconds: number | undefined;
-  /** This machine is outside every cluster's VPC: a private-only API server drops its connections unanswered. */
-  outsideVpc: boolean;
+/** The part of the simulation a fault changes, for the help's grouping of them. */
+export type FaultPlace = 'EKS API' | 'EKS' | 'Kubernetes API' | 'Fargate' | 'simulated eksctl' | 'network';
+
+interface FaultEntry {
+  /** The field of `Faults` it sets. */
+  field: string;
+  kind: FaultKind<unknown>;
+  where: FaultPlace;
+  /** What it does, one sentence for --help and the README. */
+  help: string;
+}
+
+export const FAULT_TABLE = {
+  'eks-throttle': { field: 'eksThrottle', kind: rate, where: 'EKS API', help: 'that share (0–1) of EKS calls gets ThrottlingException 429' },
+  'eks-5xx': { field: 'eks5xx', kind: rate, where: 'EKS API', help: 'that share of EKS calls gets ServerException 500' },
+  'eks-reset': { field: 'eksReset', kind: rate, where: 'EKS API', help: 'that share of EKS calls has its connection dropped without an answer' },
+  'kube-5xx': { field: 'kube5xx', kind: rate, where: 'Kubernetes API', help: 'that share of Kubernetes calls gets 500' },
+  'eks-access-denied': {
+    field: 'eksAccessDenied',
+    kind: namesFrom('OPERATION', EKS_OPERATIONS),
+    where: 'EKS API',
+    help: 'every call of that EKS operation gets AccessDeniedException 403, as for a role without the permission',
+  },
+  'profile-create-failed': {
+    field: 'profileCreateFailed',
+    kind: names('NAME', 'the profile name'),
+    where: 'EKS',
+    help: 'that Fargate profile ends CREATE_FAILED with a health issue',
+  },
+  'eksctl-exit': {
+    field: 'eksctlExit',
+    kind: exitAtPhase(EKSCTL_PHASES),
+    where: 'simulated eksctl',
+    help: `it exits with CODE as it enters PHASE (${EKSCTL_PHASES.join(', ')}; default ${EKSCTL_PHASES[0]})`,
+  },
+  'webhook-delay': {
+    field: 'webhookDelaySeconds',
+    kind: seconds,
+    where: 'Fargate',
+    help: 'a profile stays invisible to the Fargate webhook this long after turning ACTIVE',
+  },
+  'webhook-latency': {
+    field: 'webhookLatencySeconds',
+    kind: seconds,
+    where: 'Fargate',
+    help: 'the Fargate webhook takes this long to answer each pod create; over its 5 s timeoutSeconds the API server admits the pod unmutated, as failurePolicy: Ignore does',
+  },
+  'dry-run-refused': {
+    field: 'dryRunRefused',
+    kind: codeOf([403, 400] as const, 'CODE must be 403 (no RBAC create pods) or 400 (a webhook without dry-run support)'),
+    where: 'Kubernetes API',
+    help: '403: an identity without RBAC create pods, every pod create refused; 400: another mutating webhook without dry-run support, dry runs refused',
+  },
+  'fargate-start': { field: 'fargateStartSeconds', kind: seconds, where: 'Fargate', help: 'simulated seconds from Fargate admission to a Running pod' },
+  'rollout-stuck': { field: 'rolloutStuck', kind: flag, where: 'Kubernetes API', help: 'new pods never become Ready' },
+  'token-ttl': { field: 'tokenTtlSeconds', kind: seconds, where: 'Kubernetes API', help: 'tokens older than this many simulated seconds get 401' },
+  'outside-vpc': {
+    field: 'outsideVpc',
+    kind: flag,
+    where: 'network',
+    help: 'this machine is outside every cluster\'s VPC: the API server of a cluster whose endpoint is private only drops its connections unanswered',
+  },
+} as const satisfies Record<string, FaultEntry>;
+
+type Table = typeof FAULT_TABLE;
+export type FaultName = keyof Table;
+type ValueOf<K> = K extends FaultKind<infer T> ? T : never;
+
+/** Every fault in force, one field per entry of FAULT_TABLE (a fault not given has its kind's `none`). */
+export type Faults = { -readonly [N in FaultName as Table[N]['field']]: ValueOf<Table[N]['kind']> };
+
+export const FAULT_NAMES = Object.keys(FAULT_TABLE) as FaultName[];
+
+/** The entries, typed loosely enough to read and write any field through its kind. */
+export function faultEntries(): [FaultName, FaultEntry & { field: keyof Faults }][] {
+  return Object.entries(FAULT_TABLE) as [FaultName, FaultEntry & { field: keyof Faults }][];
 }
 
 export function noFaults(): Faults {
-  return {
-    eksThrottle: 0,
-    eks5xx: 0,
-    eksReset: 0,
-    kube5xx: 0,
-    eksAccessDenied: [],
-    profileCreateFailed: [],
-    eksctlExit: undefined,
-    webhookDelaySeconds: undefined,
-    webhookLatencySeconds: undefined,
-    dryRunRefused: undefined,
-    fargateStartSeconds: undefined,
-    rolloutStuck: false,
-    tokenTtlSeconds: undefined,
-    outsideVpc: false,
-  };
+  return Object.fromEntries(faultEntries().map(([, entry]) => [entry.field, entry.kind.none()])) as Faults;
 }
-
-export const FAULT_NAMES = [
-  'eks-throttle',
-  'eks-5xx',
-  'eks-reset',
-  'kube-5xx',
-  'eks-access-denied',
-  'profile-create-failed',
-  'eksctl-exit',
-  'webhook-delay',
-  'webhook-latency',
-  'dry-run-refused',
-  'fargate-start',
-  'rollout-stuck',
-  'token-ttl',
-  'outside-vpc',
-] as const;
 
 /** Parses every `--fault` spec; an unknown name or a bad value is a usage error (exit 2). */
 export function parseFaults(specs: readonly string[]): Faults {
-  const faults = noFaults();
-  for (const spec of specs) applyFault(faults, spec);
-  return faults;
-}
-
-function applyFault(faults: Faults, spec: string): void {
-  const eq = spec.indexOf('=');
-  const name = eq === -1 ? spec : spec.slice(0, eq);
-  const value = eq === -1 ? undefined : spec.slice(eq + 1);
-  const bad = (why: string) => new UsageError(`--fault ${spec}: ${why}`);
-  const rate = () => {
-    const n = Number(value ?? '1');
-    if (!Number.isFinite(n) || n < 0 || n > 1) throw bad('RATE must be a number from 0 to 1');
-    return n;
-  };
-  const seconds = () => {
-    const n = Number(value);
-    if (value === undefined || value === '' || !Number.isFinite(n) || n < 0) throw bad('SECONDS must be a number ≥ 0');
-    return n;
-  };
-  switch (name) {
-    case 'eks-throttle':
-      faults.eksThrottle = rate();
-      return;
-    case 'eks-5xx':
-      faults.eks5xx = rate();
-      return;
-    case 'eks-reset':
-      faults.eksReset = rate();
-      return;
-    case 'kube-5xx':
-      faults.kube5xx = rate();
-      return;
-    case 'eks-access-denied': {
-      const operations = EKS_ROUTES.map((r) => r.operation);
-      if (!value || !operations.includes(value)) throw bad(`OPERATION must be one of ${operations.join(', ')}`);
-      faults.eksAccessDenied.push(value);
-      return;
-    }
-    case 'profile-create-failed':
-      if (!value) throw bad('needs the profile name: profile-create-failed=NAME');
-      faults.profileCreateFailed.push(value);
-      return;
-    case 'eksctl-exit': {
-      const [codeText, phase = 'control-plane'] = (value ?? '1').split('@');
-      const code = Number(codeText);
-      if (!Number.isInteger(code) || code < 0 || code > 255) throw bad('CODE must be an integer 0–255');
-      if (!(EKSCTL_PHASES as readonly string[]).includes(phase)) throw bad(`PHASE must be one of ${EKSCTL_PHASES.join(', ')}`);
-      faults.eksctlExit = { code, phase: phase as EksctlPhase };
-      return;
-    }
-    case 'webhook-delay':
-      faults.webhookDelaySeconds = seconds();
-      return;
-    case 'webhook-latency':
-      faults.webhookLatencySeconds = seconds();
-      return;
-    case 'dry-run-refused':
-      if (value !== '403' && value !== '400') throw bad('CODE must be 403 (no RBAC create pods) or 400 (a webhook without dry-run support)');
-      faults.dryRunRefused = Number(value) as 400 | 403;
-      return;
-    case 'fargate-start':
-      faults.fargateStartSeconds = seconds();
-      return;
-    case 'rollout-stuck':
-      if (value !== undefined) throw bad('takes no value');
-      faults.rolloutStuck = true;
-      return;
-    case 'token-ttl':
-      faults.tokenTtlSeconds = seconds();
-      return;
-    case 'outside-vpc':
-      if (value !== undefined) throw bad('takes no value');
-      faults.outsideVpc = true;
-      return;
-    default:
-      throw new UsageError(`--fault ${spec}: unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
+  const faults = noFaults() as Record<keyof Faults, unknown>;
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    const entry = Object.hasOwn(FAULT_TABLE, name) ? FAULT_TABLE[name as FaultName] : undefined;
+    if (!entry) throw new UsageError(`--fault ${spec}: unknown fault "${name}" (known: ${FAULT_NAMES.join(', ')})`);
+    const kind = entry.kind as FaultKind<unknown>;
+    faults[entry.field] = kind.read(eq === -1 ? undefined : spec.slice(eq + 1), faults[entry.field], (why) => new UsageError(`--fault ${spec}: ${why}`), name);
   }
+  return faults as Faults;
 }
 
 /** A small seeded generator, so a fault rate gives the same sequence of failures on every run. */

@@ -4,9 +4,10 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_EKSCTL_LINK, isStandalone, packageRoot } from '../package-files.js';
-import { SimClock } from './clock.js';
+import { SimClock, type VirtualClockOptions } from './clock.js';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from './credentials.js';
 import { startEksServer } from './eks/server.js';
+import { VIRTUAL_TIME_SCALE } from './fake-eksctl/settings.js';
 import { faultSpecs } from './fault-specs.js';
 import { parseFaults, type Faults } from './faults.js';
 import { KubeCluster } from './kube/cluster.js';
@@ -20,6 +21,11 @@ export const DEFAULT_EKSCTL_VERSION = '0.230.0';
 export interface SimulatorOptions {
   /** Real seconds per simulated second (0.01: two simulated minutes in 1.2 s). Default 1. */
   timeScale?: number;
+  /**
+   * Virtual time instead (src/sim/clock.ts): for tests that run the pipeline and the simulated eksctl in this process
+   * (inProcessEksctl). `timeScale` is then unused; the clock stops when the simulator closes.
+   */
+  virtualTime?: boolean | VirtualClockOptions;
   /** Parsed faults, or `--fault` specs (`eks-throttle=0.3`, …). */
   faults?: Faults | readonly string[];
   /** The version the fake eksctl reports and follows. Default 0.230.0. */
@@ -74,8 +80,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timeScale = options.timeScale ?? 1;
   const faults = isParsed(options.faults) ? options.faults : parseFaults(options.faults ?? []);
   const eksctlVersion = options.eksctlVersion ?? DEFAULT_EKSCTL_VERSION;
-  const clock = new SimClock({ scale: timeScale });
-  const closers: (() => Promise<void>)[] = [];
+  const clock = options.virtualTime ? SimClock.virtual(options.virtualTime === true ? {} : options.virtualTime) : new SimClock({ scale: timeScale });
+  // Closed last: the servers and the world stop first, then no timer fires any more.
+  const closers: (() => Promise<void>)[] = [async () => clock.stop()];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
   };
@@ -119,7 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       AWS_REGION: SIM_REGION,
       AWS_DEFAULT_REGION: SIM_REGION,
       SAFE_EKSCTL_EKSCTL: eksctl,
-      SAFE_EKSCTL_SIM_TIME_SCALE: String(timeScale),
+      SAFE_EKSCTL_SIM_TIME_SCALE: clock.virtual ? VIRTUAL_TIME_SCALE : String(timeScale),
       SAFE_EKSCTL_SIM_EKSCTL_VERSION: eksctlVersion,
       SAFE_EKSCTL_SIM_FAULTS: JSON.stringify(faultSpecs(faults)),
       SAFE_EKSCTL_SIM_CA_FILE: caFile,

@@ -38,7 +38,7 @@ export function configAndPlanPhase<Run extends CreateRunContext>(timeline: Phase
   return phase<Run>(timeline, CONFIG_AND_PLAN_TITLE, {
     title: CONFIG_AND_PLAN_TITLE,
     task: async (_ctx, task) => {
-      run.eksctlVersion = await eksctlVersion(options.binary, { env: session.io.env, signal: session.interrupt.signal });
+      run.eksctlVersion = await eksctlVersion(options.binary, { env: session.io.env, signal: session.interrupt.signal, runner: session.eksctlRunner });
       const plan = buildPlan(config, run.eksctlVersion, { configFile: displayName, withoutNodegroup: options.withoutNodegroup });
       run.plan = plan;
       for (const finding of plan.findings) task.output = `${finding.level}: ${finding.message}`;
@@ -92,6 +92,7 @@ export function eksctlCreateClusterPhase<Run extends CreateRunContext>(timeline:
       ...(options.logFile ? { logFile: options.logFile } : {}),
       ...(options.stdin !== undefined ? { input: options.stdin } : {}),
       onWarning: (warning) => recorder.warn(warning),
+      runner: session.eksctlRunner,
       secrets: async () => {
         const resolved = await session.credentials();
         return [resolved.secretAccessKey, resolved.sessionToken];

@@ -1,7 +1,7 @@
 // The "eksctl create …" phase: eksctl's own lines under the task (the last few on a live tree, every one in CI or a
 // pipe; see eksctl-screen.ts), and verbatim in --log-file.
 import type { ListrTask } from 'listr2';
-import { runEksctl, type EksctlRun, type Interrupt } from '../adapters/eksctl.js';
+import { runEksctl, type EksctlRun, type EksctlRunner, type Interrupt } from '../adapters/eksctl.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { ExitCode, SafeEksctlError } from '../errors.js';
 import { EksctlScreen, TAIL_LINES, VERBOSE_TAIL_LINES } from './eksctl-screen.js';
@@ -29,6 +29,8 @@ export interface EksctlTaskOptions {
   watch?: (signal: AbortSignal, note: (line: string) => void) => Promise<unknown>;
   /** A warning for the report (a --log-file that could not be written); it is also shown once under the task. */
   onWarning?: (message: string) => void;
+  /** eksctl in this process instead of a spawned `binary` (tests: the simulated eksctl on their clock). */
+  runner?: EksctlRunner | undefined;
 }
 
 /** Lines eksctl marks as errors, else its last few: what the user needs to see when it fails. */
@@ -38,7 +40,7 @@ export function eksctlErrorLines(lastLines: readonly string[]): string[] {
 }
 
 export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
-  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch, secrets, onWarning } = options;
+  const { title, binary, args, env, cwd, interrupt, verbose, logFile, input, watch, secrets, onWarning, runner } = options;
   return {
     title,
     task: async (_ctx, task) => {
@@ -79,6 +81,7 @@ export function eksctlTask<Ctx>(options: EksctlTaskOptions): ListrTask<Ctx> {
           },
           ...(logFile ? { logFile } : {}),
           ...(input !== undefined ? { input } : {}),
+          runner,
         });
       } finally {
         screen.flush();

@@ -12,7 +12,7 @@ import { SafeEksctlError } from '../../src/errors.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { recordingDir, removeTempDirs } from '../helpers/bin.js';
 import { alive, closedPort, pidWritten, silentServer } from '../helpers/network.js';
-import { simCredentials } from './sim-helpers.js';
+import { simCredentials } from '../helpers/sim.js';
 
 const SHORT = { connectTimeoutMs: 200, requestTimeoutMs: 200 };
 let silent: Awaited<ReturnType<typeof silentServer>>;

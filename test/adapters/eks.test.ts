@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEksApi, EksApiError } from '../../src/adapters/eks.js';
 import { checkAwsAccess } from '../../src/adapters/sts.js';
 import { SIM_CALLER_ARN } from '../../src/sim/credentials.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
 import { pollDelays } from '../../src/core/backoff.js';
 import { waitForProfile } from '../../src/heal/wait-profiles.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from './sim-helpers.js';
+import { startVirtualSimulator } from '../helpers/in-process.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until, withEnv } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -13,8 +14,9 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function start(faults: string[] = [], timeScale = 0.0005, timings: SimulatorOptions['timings'] = {}) {
-  sim = await startSimulator({ timeScale, faults, timings });
+// On virtual time: the simulated world moves only while the test waits on its clock.
+async function start(faults: string[] = [], timings: SimulatorOptions['timings'] = {}) {
+  sim = await startVirtualSimulator({ faults, timings });
   return sim;
 }
 
@@ -27,8 +29,8 @@ async function activeCluster(s: Simulator, name = 'demo') {
 
 describe('EksApi over the real SDK against the simulator', () => {
   it('describes a CREATING cluster: status and version, no endpoint or CA yet', async () => {
-    // Held in CREATING by its timing: a fresh SDK client's first request may land as late as a busy machine makes it.
-    const s = await start([], 0.0005, { controlPlaneSeconds: 1_000_000 });
+    // Held in CREATING by its timing, whenever the SDK client's first request lands.
+    const s = await start([], { controlPlaneSeconds: 1_000_000 });
     createSimCluster(s, 'demo', '1.31');
     expect(await api(s).describeCluster('demo')).toEqual({
       name: 'demo',
@@ -44,7 +46,7 @@ describe('EksApi over the real SDK against the simulator', () => {
   });
 
   it('reads Auto Mode, the endpoint access and an Outposts cluster ID from DescribeCluster', async () => {
-    const s = await start([], 0.0005, { controlPlaneSeconds: 1_000_000 });
+    const s = await start([], { controlPlaneSeconds: 1_000_000 });
     const request = { roleArn: 'arn:aws:iam::000000000000:role/eks', version: '1.31', resourcesVpcConfig: {} };
     s.world.createCluster({ ...request, name: 'auto', computeConfig: { enabled: true, nodePools: ['system'] }, resourcesVpcConfig: { publicAccessCidrs: ['203.0.113.0/24'] } });
     s.world.createCluster({ ...request, name: 'local', outpostConfig: { outpostArns: ['arn:aws:outposts:us-west-2:000000000000:outpost/op-1'], controlPlaneInstanceType: 'm5d.large' } });
@@ -55,7 +57,7 @@ describe('EksApi over the real SDK against the simulator', () => {
   });
 
   it('describes an ACTIVE cluster: https endpoint, CA data, status, version', async () => {
-    const s = await start([], 0.0005, { controlPlaneSeconds: 1 });
+    const s = await start([], { controlPlaneSeconds: 1 });
     await activeCluster(s);
     const cluster = await api(s).describeCluster('demo');
     expect(cluster).toMatchObject({ name: 'demo', status: 'ACTIVE', version: '1.31' });
@@ -64,8 +66,8 @@ describe('EksApi over the real SDK against the simulator', () => {
   });
 
   it('describes and lists Fargate profiles', async () => {
-    // Held in CREATING by its timing: the list and the describe may land as late as a busy machine makes them.
-    const s = await start([], 0.0005, { controlPlaneSeconds: 1, fargateProfileSeconds: 1_000_000 });
+    // Held in CREATING by its timing, whenever the list and the describe land.
+    const s = await start([], { controlPlaneSeconds: 1, fargateProfileSeconds: 1_000_000 });
     await activeCluster(s);
     createCoreDnsProfile(s, 'demo');
     const eks = api(s);
@@ -79,10 +81,9 @@ describe('EksApi over the real SDK against the simulator', () => {
   });
 
   it('the poller sees a profile turn ACTIVE, waiting on the simulated clock', async () => {
-    // The poller starts in the tick that creates the profile, so it waits nearly the profile's whole 500 simulated
-    // seconds. Those are 5 real seconds for its first DescribeFargateProfile to find the profile CREATING; the client
-    // is warmed first (credentials, connection), so that first poll is one local request, far inside them.
-    const s = await start([], 0.01, { controlPlaneSeconds: 1, fargateProfileSeconds: 500 });
+    // The poller starts in the tick that creates the profile, so it waits the profile's whole 500 simulated seconds;
+    // on virtual time its first DescribeFargateProfile finds the profile CREATING however long the request takes.
+    const s = await start([], { controlPlaneSeconds: 1, fargateProfileSeconds: 500 });
     await activeCluster(s);
     const eks = api(s);
     expect(await eks.listFargateProfiles('demo')).toEqual([]);
@@ -94,7 +95,7 @@ describe('EksApi over the real SDK against the simulator', () => {
     // It waited on the simulated clock: surely more than a minute of it.
     expect(result.waitedMs).toBeGreaterThan(60_000);
     // It polled more than once, and every poll was one DescribeFargateProfile.
-    // How many depends on real latency, which stretches every pause in simulated time; the cadence is unit-tested.
+    // The cadence itself is unit-tested.
     expect(result.polls).toBeGreaterThanOrEqual(2);
     expect(s.requestCounts['DescribeFargateProfile']).toBe(result.polls);
   });
@@ -104,12 +105,14 @@ describe('EksApi over the real SDK against the simulator', () => {
     await expect(api(s).describeCluster('nope')).rejects.toMatchObject({ kind: 'notFound', operation: 'DescribeCluster' });
     await s.close();
     s = sim = await start(['eks-throttle=1']);
-    const throttled = await api(s).listFargateProfiles('nope').catch((e: unknown) => e);
+    // One attempt: how the error is sorted is the point here, not the SDK's retries, which pause in real time.
+    const once = (on: Simulator) => createEksApi({ region: on.region, credentials: simCredentials, endpoint: on.eksEndpoint, maxAttempts: 1 });
+    const throttled = await once(s).listFargateProfiles('nope').catch((e: unknown) => e);
     expect(throttled).toBeInstanceOf(EksApiError);
     expect(throttled).toMatchObject({ kind: 'throttled', retryable: true });
     await s.close();
     s = sim = await start(['eks-5xx=1']);
-    await expect(api(s).describeFargateProfile('x', 'y')).rejects.toMatchObject({ kind: 'server', retryable: true });
+    await expect(once(s).describeFargateProfile('x', 'y')).rejects.toMatchObject({ kind: 'server', retryable: true });
   });
 
   it('honours AWS_ENDPOINT_URL_EKS when no endpoint is given', async () => {

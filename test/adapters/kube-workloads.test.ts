@@ -6,10 +6,11 @@ import { heal, parseHealOptions } from '../../src/commands/heal.js';
 import type { CheckReport } from '../../src/commands/check.js';
 import { createEksApi } from '../../src/adapters/eks.js';
 import { createEksKubeApi } from '../../src/adapters/kube.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
+import { startVirtualSimulator } from '../helpers/in-process.js';
 import { captureIo } from '../helpers/io.js';
 import { createStrandableWorkloads, simKube, writes } from '../helpers/sim-workloads.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -17,8 +18,9 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function cluster(faults: string[] = [], timeScale = 0.001, timings: SimulatorOptions['timings'] = {}) {
-  const s = (sim = await startSimulator({ timeScale, faults, timings }));
+// On virtual time; check and heal run as work the clock waits for, as the bin's whole run is (helpers/in-process.ts).
+async function cluster(faults: string[] = [], timings: SimulatorOptions['timings'] = {}) {
+  const s = (sim = await startVirtualSimulator({ faults, timings }));
   createSimCluster(s, 'demo', '1.31');
   await until(s, 'cluster ACTIVE', () => s.world.describeCluster('demo').status === 'ACTIVE');
   const eks = createEksApi({ region: s.region, credentials: simCredentials, endpoint: s.eksEndpoint });
@@ -73,12 +75,12 @@ describe('KubeApi for stranded workloads', () => {
 
 describe('check and heal in process', () => {
   it('heal: a profile already CREATE_FAILED or DELETING at its first look is listed with its state, not waited for', async () => {
-    const { s } = await cluster(['profile-create-failed=fp-coredns'], 0.001, { fargateProfileSeconds: 1_000_000 });
+    const { s } = await cluster(['profile-create-failed=fp-coredns'], { fargateProfileSeconds: 1_000_000 });
     createCoreDnsProfile(s, 'demo');
     s.world.endProfileCreation('demo', 'fp-coredns');
     const io = captureIo();
     const options = parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', fargateTimeout: '24h', corednsTimeout: '24h' });
-    const code = await heal(options, io, deps(s));
+    const code = await s.clock.track(() => heal(options, io, deps(s)));
     // Not exit 3: the failed profile is listed, and CoreDNS, with no other profile and no node, can never run.
     expect(code).toBe(4);
     const report = JSON.parse(io.out()) as { profiles: { name: string; status: string }[]; error: string };
@@ -88,13 +90,12 @@ describe('check and heal in process', () => {
   });
 
   it('check: a profile still CREATING fails the gate and is named; nothing is written', async () => {
-    // The profile is held in CREATING by its timing, not by racing it: at 0.001 its default 2 simulated minutes are
-    // 0.12 real seconds, which a loaded CI machine spent before check looked (seen in CI).
-    const { s } = await cluster([], 0.001, { fargateProfileSeconds: 1_000_000 });
+    // The profile is held in CREATING by its timing, not by racing its default 2 simulated minutes.
+    const { s } = await cluster([], { fargateProfileSeconds: 1_000_000 });
     createCoreDnsProfile(s, 'demo');
     const io = captureIo();
     const before = writes(s.kubeRequestsByMethod());
-    const code = await check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s));
+    const code = await s.clock.track(() => check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s)));
     expect(code).toBe(1);
     const report = JSON.parse(io.out()) as CheckReport;
     expect(report.profiles).toEqual([expect.objectContaining({ name: 'fp-coredns', status: 'CREATING' })]);
@@ -107,14 +108,14 @@ describe('check and heal in process', () => {
   it('check: for a stuck CoreDNS, says whether a restart now would land on Fargate, by the webhook\'s answer to a dry run', async () => {
     // fp-coredns is ACTIVE at once and unseen by the webhook for as long as the test needs (its delay is a fault the
     // test lifts), so the first check is certain to meet the webhook before it sees the profile.
-    const { s } = await cluster(['webhook-delay=1000000'], 0.001, { fargateProfileSeconds: 0 });
+    const { s } = await cluster(['webhook-delay=1000000'], { fargateProfileSeconds: 0 });
     createCoreDnsProfile(s, 'demo');
     await until(s, 'fp-coredns ACTIVE', () => s.world.describeFargateProfile('demo', 'fp-coredns').status === 'ACTIVE');
     const look = async () => {
       const io = captureIo();
-      expect(await check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s))).toBe(1);
+      expect(await s.clock.track(() => check({ cluster: 'demo', region: s.region, output: 'json' }, io, deps(s)))).toBe(1);
       const text = captureIo();
-      await check({ cluster: 'demo', region: s.region, output: 'text' }, text, deps(s));
+      await s.clock.track(() => check({ cluster: 'demo', region: s.region, output: 'text' }, text, deps(s)));
       return { report: JSON.parse(io.out()) as CheckReport, text: text.out() };
     };
     const before = writes(s.kubeRequestsByMethod());
@@ -145,13 +146,12 @@ describe('check and heal in process', () => {
   it('heal: a profile that turns CREATE_FAILED ends the run with exit 3 and the profile in the report', async () => {
     // The profile stays CREATING until heal has looked at it once, then fails: a profile already failed at heal's
     // first look is not one heal waits for (another test), so the moment must not be raced against a timer.
-    const { s } = await cluster(['profile-create-failed=fp-coredns'], 0.001, { fargateProfileSeconds: 1_000_000 });
+    const { s } = await cluster(['profile-create-failed=fp-coredns'], { fargateProfileSeconds: 1_000_000 });
     createCoreDnsProfile(s, 'demo');
     const io = captureIo();
-    // At 0.001 the default 20-minute --fargate-timeout is 1.2 real seconds; a day's deadline leaves CREATE_FAILED the
-    // only way the wait can end.
+    // A day's deadline leaves CREATE_FAILED the only way the wait can end.
     const options = parseHealOptions({ cluster: 'demo', region: s.region, output: 'json', fargateTimeout: '24h' });
-    const running = heal(options, io, deps(s));
+    const running = s.clock.track(() => heal(options, io, deps(s)));
     await until(s, "heal's first look at the profile", () => (s.requestCounts['DescribeFargateProfile'] ?? 0) >= 1);
     s.world.endProfileCreation('demo', 'fp-coredns');
     const code = await running;
@@ -163,10 +163,8 @@ describe('check and heal in process', () => {
   });
 
   it('heal --workloads on the simulator clock: CoreDNS and the apps restarted, then a second heal restarts nothing', async () => {
-    // The heal's default deadlines (10 and 20 simulated minutes: 6 and 12 real seconds at 0.01) raced a loaded machine
-    // (seen in CI-like runs with four workers); two hours are far beyond the few simulated minutes the heals need.
-    // 0.01 rather than 0.001 keeps the heals' polls (every 5 simulated seconds) 50 real milliseconds apart.
-    const { s } = await cluster([], 0.01);
+    // Two hours are far beyond the few simulated minutes the heals need.
+    const { s } = await cluster();
     const options = parseHealOptions({
       cluster: 'demo',
       region: s.region,
@@ -182,7 +180,7 @@ describe('check and heal in process', () => {
     await until(s, 'fp-coredns ACTIVE', () => s.world.describeFargateProfile('demo', 'fp-coredns').status === 'ACTIVE');
     s.world.createFargateProfile({ clusterName: 'demo', fargateProfileName: 'fp-apps', podExecutionRoleArn: 'arn:aws:iam::000000000000:role/pod', selectors: [{ namespace: 'apps' }] });
     const first = captureIo();
-    expect(await heal(options, first, deps(s))).toBe(0);
+    expect(await s.clock.track(() => heal(options, first, deps(s)))).toBe(0);
     const report = JSON.parse(first.out()) as { workloads: { kind: string; name: string; action: string }[] };
     expect(report.workloads.filter((w) => w.action === 'restarted').map((w) => `${w.kind}/${w.name}`).sort()).toEqual(['Deployment/web', 'StatefulSet/db']);
 
@@ -192,7 +190,7 @@ describe('check and heal in process', () => {
 
     const writesBefore = writes(s.kubeRequestsByMethod());
     const second = captureIo();
-    expect(await heal(options, second, deps(s))).toBe(0);
+    expect(await s.clock.track(() => heal(options, second, deps(s)))).toBe(0);
     const again = JSON.parse(second.out()) as { coredns: { restarts: number }; workloads: { action: string }[] };
     expect(again.coredns.restarts).toBe(0);
     expect(again.workloads.map((w) => w.action).sort()).toEqual(['left', 'reported', 'reported']);

@@ -6,12 +6,13 @@ import { createEksApi } from '../../src/adapters/eks.js';
 import { createEksKubeApi, KubeApiError, kubeApiFromKubeconfig, RESTARTED_AT_ANNOTATION, type KubeApi } from '../../src/adapters/kube.js';
 import { openKubeconfig } from '../../src/adapters/kubeconfig.js';
 import { createEksToken } from '../../src/adapters/token.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { probePodFor } from '../../src/core/probe.js';
 import { healCoreDns } from '../../src/heal/coredns.js';
 import { probeOwner } from '../../src/heal/step-toward-restart.js';
 import { waitForProfile } from '../../src/heal/wait-profiles.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from './sim-helpers.js';
+import { startVirtualSimulator } from '../helpers/in-process.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 let dir: string | undefined;
@@ -22,13 +23,19 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function cluster({ version = '1.31', faults = [] as string[], timeScale = 0.001, controlPlaneSeconds = 120 } = {}) {
-  const s = (sim = await startSimulator({ timeScale, faults, timings: { controlPlaneSeconds } }));
+// On virtual time: simulated minutes pass as fast as the work allows, in the same order on a loaded machine.
+async function cluster({ version = '1.31', faults = [] as string[], controlPlaneSeconds = 120 } = {}) {
+  const s = (sim = await startVirtualSimulator({ faults, timings: { controlPlaneSeconds } }));
   createSimCluster(s, 'demo', version);
   await until(s, 'cluster ACTIVE', () => s.world.describeCluster('demo').status === 'ACTIVE');
   const eks = createEksApi({ region: s.region, credentials: simCredentials, endpoint: s.eksEndpoint });
   const info = await eks.describeCluster('demo');
-  const kube = createEksKubeApi({ clusterName: 'demo', region: s.region, endpoint: info.endpoint, caData: info.caData, credentials: simCredentials });
+  // Tokens are signed at real time moved on by the simulated time since: on virtual time simulated minutes pass in a
+  // real instant, so a token signed again after a 401 would otherwise be the very token refused (X-Amz-Date has whole
+  // seconds), where in the world it is signed minutes later.
+  const simStart = s.clock.now();
+  const now = () => Date.now() + (s.clock.now() - simStart);
+  const kube = createEksKubeApi({ clusterName: 'demo', region: s.region, endpoint: info.endpoint, caData: info.caData, credentials: simCredentials, now });
   return { s, eks, kube };
 }
 
@@ -39,8 +46,7 @@ const TWIN_PROFILE = {
   selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }],
 };
 
-// At time scale 0.002 the default deadlines (20 and 10 simulated minutes) are 2.4 and 1.2 real seconds: too little
-// for a loaded machine. These tests are about what the heal does, not about its deadline.
+// These tests are about what the heal does, not about its deadline.
 const ROOMY_MS = 2 * 60 * 60_000;
 
 describe('KubeApi over client-node and HTTPS against the simulator', () => {
@@ -85,7 +91,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
   });
 
   it('waits for the profile, then heals a stuck CoreDNS onto Fargate (Kubernetes 1.28)', async () => {
-    const { s, eks, kube } = await cluster({ version: '1.28', timeScale: 0.002 });
+    const { s, eks, kube } = await cluster({ version: '1.28' });
     createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
@@ -97,7 +103,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
   });
 
   it('asks the Fargate webhook with a dry-run pod from the template: its answer, nothing created', async () => {
-    const { s, kube } = await cluster({ timeScale: 0.002 });
+    const { s, kube } = await cluster();
     const deployment = (await kube.getDeployment('kube-system', 'coredns'))!;
     const [stuck] = await kube.listPods('kube-system', 'k8s-app=kube-dns');
     const target = { namespace: 'kube-system', ownerName: 'coredns', template: deployment.template, examplePod: stuck };
@@ -119,12 +125,11 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     // delay on the clock would race it. So fp-coredns stays unseen (its delay outlasts the test) while the heal probes,
     // and only then does a twin with the same selector appear, which the webhook sees the usual 10 s after it turns
     // ACTIVE. Only the webhook's answer can set off the restart, and it names the profile it really used.
-    const { s, eks, kube } = await cluster({ faults: ['webhook-delay=1000000'], timeScale: 0.002 });
+    const { s, eks, kube } = await cluster({ faults: ['webhook-delay=1000000'] });
     createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
-    // A day, not ROOMY_MS: the heal must outlast the wait for five probes and then the twin's 130 simulated seconds, and
-    // at 0.002 two simulated hours are only 14 real seconds, which a loaded machine spent on the way (seen in a full run).
+    // A day: the heal must outlast the wait for five probes and then the twin's 130 simulated seconds.
     const healing = healCoreDns(kube, { profiles: [profile], clock, timeoutMs: 24 * 60 * 60_000 });
     let healEnded = false;
     void healing.then(() => (healEnded = true), () => (healEnded = true));
@@ -142,7 +147,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
   });
 
   it('an API server that refuses the dry run (400): the heal falls back to restart-and-verify, and says why', async () => {
-    const { s, eks, kube } = await cluster({ faults: ['dry-run-refused=400'], timeScale: 0.002 });
+    const { s, eks, kube } = await cluster({ faults: ['dry-run-refused=400'] });
     createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
@@ -156,7 +161,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
   });
 
   it('a rollout that never gets Ready times out with exit 4, naming pods and their latest events', async () => {
-    const { s, eks, kube } = await cluster({ faults: ['rollout-stuck'], timeScale: 0.002 });
+    const { s, eks, kube } = await cluster({ faults: ['rollout-stuck'] });
     createCoreDnsProfile(s, 'demo');
     const clock = simClock(s);
     const profile = await waitForProfile(eks, 'demo', 'fp-coredns', { clock, timeoutMs: ROOMY_MS });
@@ -165,8 +170,7 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     const spentMs = clock.now() - before;
     expect(error).toMatchObject({ exitCode: 4 });
     const message = (error as Error).message;
-    // Not before the 5 minute deadline, and no more time than really passed. How far past the deadline is up to the
-    // machine: at this time scale a slow request on a busy one costs simulated minutes.
+    // Not before the 5 minute deadline, and no more time than really passed on the simulator's clock.
     const [, minutes, seconds] = /^CoreDNS is not Ready after (\d+)m(\d\d)s \(0\/2 ready/.exec(message) ?? [];
     const reportedMs = (Number(minutes) * 60 + Number(seconds)) * 1000;
     expect(reportedMs).toBeGreaterThanOrEqual(5 * 60_000);
@@ -175,9 +179,8 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
   });
 
   it('refreshes the token after a 401 (short token lifetime)', async () => {
-    // The server judges a token's age in real time, and X-Amz-Date has whole seconds, so a fresh token can look up to
-    // 1 s old: 120 simulated seconds (6 real ones at 0.05) leave the retry with a new token 5 s to be checked in.
-    const { s, kube } = await cluster({ faults: ['token-ttl=120'], timeScale: 0.05, controlPlaneSeconds: 2 });
+    // On virtual time the server counts a token's simulated age from its first use.
+    const { s, kube } = await cluster({ faults: ['token-ttl=120'], controlPlaneSeconds: 2 });
     expect(await kube.listPods('kube-system')).not.toHaveLength(0);
     const refusedBefore = s.kubeUnauthorizedCount();
     // The cached token was signed before this sleep, so it is surely past its lifetime after it: refused from then on.

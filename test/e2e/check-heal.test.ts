@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/commands/check.js';
 import { EXAMPLES } from '../helpers/bin.js';
 import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
-import { plainEksctl, runSafeEksctl, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
+import { plainEksctl, safeEksctlOn, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'fargate-demo';
 
 const simulator = simulatorPerTest();
 
 async function clusterLeftPendingByEksctl0207() {
-  const { s, env } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.207.0' });
+  const { s, env } = await simulator.start({ virtualTime: true, eksctlVersion: '0.207.0' });
   const eksctl = await plainEksctl(s, env, ['create', 'cluster', '-f', `${EXAMPLES}/bug-report.yaml`]);
   expect(eksctl.exitCode, String(eksctl.stdout)).toBe(0);
   return { s, env };
@@ -23,7 +23,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     const { s, env } = await clusterLeftPendingByEksctl0207();
 
     const before = s.kubeRequestsByMethod();
-    const sick = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    const sick = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(sick.exitCode, sick.stderr).toBe(1);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
     expect(s.kubeRequestsByMethod()['GET'] ?? 0).toBeGreaterThan(before['GET'] ?? 0);
@@ -42,14 +42,14 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
       expect(report.problems.join('\n')).toContain(`CoreDNS pod ${pod.name} is stuck`);
     }
 
-    const text = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
+    const text = await safeEksctlOn(s, ['check', '--cluster', CLUSTER], env);
     expect(text.exitCode).toBe(1);
     for (const pod of report.coredns!.pods) expect(text.stdout).toContain(pod.name);
     expect(text.stdout).toContain('latest event: FailedScheduling');
     expect(text.stdout).toContain(`safe-eksctl heal --cluster ${CLUSTER}`);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
 
-    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--poll-interval', '1', '--output', 'json'], env);
+    const healed = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER, '--poll-interval', '1', '--output', 'json'], env);
     expect(healed.exitCode, healed.stderr).toBe(0);
     expect(healed.json).toMatchObject({ ok: true, exitCode: 0, cluster: CLUSTER, coredns: { desired: 2, ready: 2, stuckBefore: 2 }, workloads: null });
     expect(healed.json!.coredns!.restarts).toBeGreaterThanOrEqual(1);
@@ -60,7 +60,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
       ['Heal CoreDNS', 'ok'],
     ]);
 
-    const well = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    const well = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(well.exitCode, well.stdout).toBe(0);
     expect(well.json).toMatchObject({ ok: true, problems: [], coredns: { desired: 2, ready: 2 } });
     const live = well.json!.coredns!.pods.filter((p) => p.state !== 'terminating');
@@ -70,7 +70,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     ]);
 
     const writesBeforeSecondHeal = writes(s.kubeRequestsByMethod());
-    const again = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--workloads', '--output', 'json'], env);
+    const again = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER, '--workloads', '--output', 'json'], env);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.json).toMatchObject({ ok: true, coredns: { stuckBefore: 0, restarts: 0, ready: 2 }, workloads: [] });
     expect(writes(s.kubeRequestsByMethod())).toBe(writesBeforeSecondHeal);
@@ -79,7 +79,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     s.faults.eksThrottle = 0.3;
     const throttledBefore = s.requestCounts['DescribeCluster'] ?? 0;
     for (let i = 0; i < 4; i++) {
-      const gate = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+      const gate = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--output', 'json'], env);
       expect(gate.exitCode, gate.stderr).toBe(0);
     }
     // More calls than checks: some were throttled and tried again.
@@ -87,22 +87,22 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
   }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('region: --region wins, else AWS_REGION; no region or no such cluster is exit 2 with a clear message', async () => {
-    const { env } = await clusterLeftPendingByEksctl0207();
+    const { s, env } = await clusterLeftPendingByEksctl0207();
     // The simulator answers in every region, so the report's region shows which one was used.
-    const flagWins = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--region', 'eu-north-1', '--output', 'json'], env);
+    const flagWins = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--region', 'eu-north-1', '--output', 'json'], env);
     expect(flagWins.json?.region).toBe('eu-north-1');
-    const missing = await runSafeEksctl(['check', '--cluster', 'no-such-cluster'], env);
+    const missing = await safeEksctlOn(s, ['check', '--cluster', 'no-such-cluster'], env);
     expect(missing.exitCode, missing.stderr).toBe(2);
     expect(missing.stderr).toContain(`no cluster "no-such-cluster" in ${env['AWS_REGION']}`);
 
     const { AWS_REGION: _r, AWS_DEFAULT_REGION: _d, ...noRegion } = env;
-    const none = await runSafeEksctl(['check', '--cluster', CLUSTER], noRegion);
+    const none = await safeEksctlOn(s, ['check', '--cluster', CLUSTER], noRegion);
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain('no AWS region: pass --region, set AWS_REGION');
-    const healNone = await runSafeEksctl(['heal', '--cluster', CLUSTER], noRegion);
+    const healNone = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER], noRegion);
     expect(healNone.exitCode).toBe(2);
 
-    const flag = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--region', env['AWS_REGION']!, '--output', 'json'], noRegion);
+    const flag = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--region', env['AWS_REGION']!, '--output', 'json'], noRegion);
     expect(flag.exitCode).toBe(1);
     expect(flag.json?.region).toBe(env['AWS_REGION']);
   }, SCENARIO_TEST_TIMEOUT_MS);
@@ -112,13 +112,13 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     s.world.kubeCluster(CLUSTER)!.delete('deployments', 'kube-system', 'coredns');
     const before = writes(s.kubeRequestsByMethod());
 
-    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--output', 'json'], env);
+    const healed = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(healed.exitCode, healed.stderr).toBe(0);
     expect(healed.json).toMatchObject({ ok: true, coredns: { desired: 0, ready: 0, stuckBefore: 0, restarts: 0 } });
     expect(healed.stderr).toContain('Heal CoreDNS: no CoreDNS Deployment, nothing to heal');
     expect(writes(s.kubeRequestsByMethod())).toBe(before);
 
-    const checked = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    const checked = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(checked.exitCode).toBe(1);
     expect(checked.json).toMatchObject({ ok: false, coredns: { found: false } });
     expect(checked.json!.problems).toContain('no CoreDNS Deployment (kube-system/coredns): nothing resolves names');
@@ -130,7 +130,7 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     const before = s.kubeRequestsByMethod();
     const describesBefore = s.requestCounts['DescribeFargateProfile'] ?? 0;
 
-    const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--output', 'json'], env);
+    const healed = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(healed.exitCode, healed.stderr).toBe(3);
     expect(healed.json).toMatchObject({ ok: false, exitCode: 3, coredns: null });
     expect(healed.json!.error).toMatch(
@@ -147,13 +147,13 @@ describe('check and heal on a cluster made by plain eksctl 0.207.0', () => {
     ]);
     expect(writes(s.kubeRequestsByMethod())).toBe(writes(before));
 
-    const checked = await runSafeEksctl(['check', '--cluster', CLUSTER], env);
+    const checked = await safeEksctlOn(s, ['check', '--cluster', CLUSTER], env);
     expect(checked.exitCode).toBe(1);
     expect(checked.stderr.trim()).toMatch(/^safe-eksctl: cannot read the Fargate profiles of "fargate-demo": .*not authorized to perform: eks:DescribeFargateProfile/);
     // What it could not read is unknown, not "none".
     expect(checked.stdout).toMatch(/^Cluster "fargate-demo" in \S+: NOT healthy \(exit 1\)\nFargate profiles: unknown \(not read\)\nCoreDNS: unknown \(not read\)\nProblems:\n {2}- cannot read the Fargate profiles/);
     // A pipeline parsing -o json gets one document that fails closed, not an empty stdout.
-    const json = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--output', 'json'], env);
+    const json = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--output', 'json'], env);
     expect(json.exitCode).toBe(1);
     expect(json.json).toEqual({
       ok: false,

@@ -1,10 +1,12 @@
 // `safe-eksctl create` stopped half-way, end to end against the simulator: Ctrl-C reaches an eksctl that a wrapper
-// runs as its child (asdf, CI shims), and a create that stops after eksctl started says what it may have left in AWS
-// and how to remove it.
+// runs as its child (asdf, CI shims: the bin spawned, signals are a process's), and a create that stops after eksctl
+// started says what it may have left in AWS and how to remove it (in this process on virtual time).
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, EXAMPLES, FAKE_EKSCTL, recordingDir, removeTempDirs } from '../helpers/bin.js';
+import { FAST_TIMINGS, runFaultCase } from '../helpers/fault-run.js';
+import { simCredentials } from '../helpers/sim.js';
 import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 
 beforeAll(assertBuilt);
@@ -42,19 +44,22 @@ describe.concurrent('safe-eksctl create: stopped half-way', { timeout: SCENARIO_
     expect(run.leftover).toEqual([]);
     expectNoSecrets(run);
   });
+});
 
+describe('safe-eksctl create: what a stopped create left in AWS', () => {
   it('eksctl fails after the control plane: the summary says what is left in AWS and how to remove it', async () => {
-    const run = await runScenario({ faults: ['eksctl-exit=1@fargate'], output: 'text' });
+    const run = await runFaultCase({ faults: ['eksctl-exit=1@fargate'], output: 'text', timings: FAST_TIMINGS });
     expect(run.exitCode, run.stderr).toBe(5);
     expect(run.stdout).toContain(
       `\nLeft in AWS: cluster fargate-demo in us-west-2 (ACTIVE)\n  to remove it: eksctl delete cluster -f ${join(EXAMPLES, 'bug-report.yaml')}\n`,
     );
-    expect(run.leftover).toEqual([]);
+    expect(run.callsAfterExit).toEqual({});
   });
 
   it('a create stopped before eksctl started lists nothing', async () => {
-    const run = await runScenario({ env: { AWS_SECRET_ACCESS_KEY: 'not-the-simulator-secret-key-0000000000000' } });
+    const run = await runFaultCase({ deps: { credentials: { ...simCredentials, secretAccessKey: 'not-the-simulator-secret-key-0000000000000' } } });
     expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.report).toBeDefined();
     expect(run.report?.leftInAws).toBeUndefined();
   });
 });

@@ -1,19 +1,17 @@
 // What `safe-eksctl create` prints, end to end against the simulator: one JSON document on stdout with --output json,
 // every eksctl line in --log-file, the config from stdin, --no-heal's reason, a summary in text mode, and never a
-// credential or a token.
+// credential or a token. In this process on virtual time (helpers/scenario-in-process.ts): what is printed goes to the
+// same streams the bin would give it, and the bin's own streams are create-closed-reader.test.ts's case.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, QUICK_TIME_SCALE, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
+import { describe, expect, it } from 'vitest';
+import { expectNoSecrets, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
+import { runScenarioInProcess } from '../helpers/scenario-in-process.js';
 
-beforeAll(assertBuilt);
-
-describe.concurrent('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
+describe('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
   it('-f - with --log-file and --no-heal: one JSON document on stdout, progress on stderr, every eksctl line logged', async () => {
     let log = '';
-    const run = await runScenario({
-      timeScale: QUICK_TIME_SCALE,
+    const run = await runScenarioInProcess({
       eksctlVersion: '0.207.0',
       stdin: true,
       args: ['--log-file', 'eksctl.log', '--no-heal'],
@@ -35,14 +33,13 @@ describe.concurrent('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEO
     // Not a TTY, so the simple renderer shows every line too, without eksctl's date.
     for (const line of lines) expect(run.stderr).toContain(line.replace(/^\d{4}-\d{2}-\d{2} /, ''));
     expect(run.stderr).not.toMatch(/› \[[\d:]+\] \d{4}-\d{2}-\d{2} /);
-    expect(run.leftover).toEqual([]);
+    expect(run.eksctlStillRunning).toBe(0);
     expectNoSecrets(run);
   });
 
   it('create cluster -f, text output at the highest verbosity: progress and summary on stdout, no credential or token', async () => {
     // eksctl 0.230.0 moves CoreDNS itself here, and logs each CoreDNS pod at -v 4.
-    const run = await runScenario({
-      timeScale: QUICK_TIME_SCALE,
+    const run = await runScenarioInProcess({
       command: ['create', 'cluster'],
       config: 'no-labels.yaml',
       output: 'text',
@@ -54,7 +51,7 @@ describe.concurrent('safe-eksctl create: output', { timeout: SCENARIO_TEST_TIMEO
     expect(run.stdout).toContain('Cluster "fargate-demo" is ready.\nPhases:\n  Config and plan ');
     expect(run.stdout).toMatch(/^ {2}fp-kube-system +ACTIVE +waited \S+, \d+ polls?$/m);
     expect(run.stdout).toContain('CoreDNS: 2/2 ready; 0 stuck before; not restarted (nothing was stuck)\n');
-    expect(run.leftover).toEqual([]);
+    expect(run.eksctlStillRunning).toBe(0);
     expectNoSecrets(run);
   });
 });

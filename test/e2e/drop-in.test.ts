@@ -1,5 +1,6 @@
 // `alias eksctl=safe-eksctl`: eksctl's own `create cluster` and `create fargateprofile` command lines, run through
-// safe-eksctl (in process) against one shared simulator, with a recording wrapper around the simulated eksctl. For
+// safe-eksctl (in process) against one shared simulator on virtual time, with a recording wrapper around the simulated
+// eksctl (in process too; a spawned recording eksctl for the runs whose output only a process of its own shows). For
 // each: the exact argv eksctl received (every call, in order: the dry-run that tells safe-eksctl what eksctl will
 // create, `version`, the real run), safe-eksctl's exit code, and the cluster as the simulator holds it afterwards
 // (CoreDNS Ready, and restarted by safe-eksctl exactly when eksctl left it stuck; nothing at all after a dry-run).
@@ -8,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import type { EksctlRunner } from '../../src/adapters/eksctl.js';
 import { main } from '../../src/cli.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { inProcessEksctl } from '../../src/sim/fake-eksctl/in-process.js';
+import { type Simulator } from '../../src/sim/index.js';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
-import { createSimCluster, until } from '../adapters/sim-helpers.js';
+import { createSimCluster, until } from '../helpers/sim.js';
 import { assertBuilt, nodeOnlyPath, RECORDING_EKSCTL, recorded, removeTempDirs, runBin } from '../helpers/bin.js';
+import { simDeps, startVirtualSimulator } from '../helpers/in-process.js';
 import { captureIo } from '../helpers/io.js';
-import { FAST_TIMINGS, QUICK_TIME_SCALE } from '../helpers/scenario.js';
+import { FAST_TIMINGS } from '../helpers/scenario.js';
 
 type CoreDnsEnd = 'moved by eksctl' | 'healed' | 'on EC2' | 'pending';
 
@@ -321,8 +325,8 @@ let dir: string;
 beforeAll(async () => {
   assertBuilt();
   // The webhook sees a profile the moment it is ACTIVE: safe-eksctl's one restart after eksctl (create fargateprofile
-  // has no 30 s sleep) then lands on Fargate however fast the machine is, instead of sometimes needing a second.
-  sim = await startSimulator({ timeScale: QUICK_TIME_SCALE, timings: { ...FAST_TIMINGS, webhookDelaySeconds: 0 }, eksctlVersion: V });
+  // has no 30 s sleep) then lands on Fargate at once, not after a second restart.
+  sim = await startVirtualSimulator({ timings: { ...FAST_TIMINGS, webhookDelaySeconds: 0 }, eksctlVersion: V });
   // In process, safe-eksctl's SDK reads these from process.env; nothing of the user's AWS set-up may leak in.
   for (const [key, value] of Object.entries(sim.env)) vi.stubEnv(key, value);
   vi.stubEnv('AWS_PROFILE', undefined);
@@ -339,6 +343,19 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   removeTempDirs();
 });
+
+/** The simulated eksctl in this process, noting every argv it is given, in order: the recording eksctl's log, kept here. */
+function recordingEksctl(s: Simulator): { runner: EksctlRunner; calls: string[][] } {
+  const calls: string[][] = [];
+  const simulated = inProcessEksctl(s.clock);
+  return {
+    calls,
+    runner: (args, io) => {
+      calls.push([...args]);
+      return simulated(args, io);
+    },
+  };
+}
 
 function configText(name: string, { profiles, nodegroup }: NonNullable<Case['config']>): string {
   return [
@@ -412,15 +429,18 @@ describe('eksctl command lines through safe-eksctl', () => {
     let exitCode: number | undefined;
     let out: string;
     let err: string;
+    let calls: string[][];
     if (c.bin) {
       const run = await runBin(c.argv.map(fill), { cwd: caseDir, env: io.env, input: '' });
       ({ exitCode } = run);
       [out, err] = [String(run.stdout), String(run.stderr)];
+      calls = recorded(log).map((event) => event.argv!);
     } else {
-      exitCode = await main(c.argv.map(fill), io);
+      const recording = recordingEksctl(sim);
+      exitCode = await sim.clock.track(() => main(c.argv.map(fill), io, { ...simDeps(sim), eksctlRunner: recording.runner }));
       [out, err] = [io.out(), io.err()];
+      calls = recording.calls;
     }
-    const calls = recorded(log).map((event) => event.argv!);
     const name = expect.stringMatching(/^[a-z]+-[a-z]+-\d+$/);
     expect({ exitCode, calls }, err + out).toEqual({ exitCode: c.exitCode, calls: c.calls.map((argv) => argv.map(fill).map((w) => (w === '$NAME' ? name : w))) });
     c.output?.(out, err);

@@ -1,5 +1,5 @@
 // create fargateprofile on a running cluster whose namespace `apps` holds Pending pods of every kind of owner, through
-// the built bin, the fake eksctl and the simulator: with --workloads the Deployment and the StatefulSet end up Ready on
+// safe-eksctl's command line, the simulated eksctl and the simulator, all in this process on virtual time: with --workloads the Deployment and the StatefulSet end up Ready on
 // Fargate, the bare pod and the orphan ReplicaSet are reported, the DaemonSet pod is left alone; without it none of
 // them is touched; --delete-stranded-pods deletes the reported ones.
 import { writeFileSync } from 'node:fs';
@@ -8,10 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { formatPlan } from '../../src/commands/plan.js';
 import { buildPlan } from '../../src/core/plan.js';
 import type { WorkloadRecord } from '../../src/report.js';
-import { createSimCluster, until } from '../adapters/sim-helpers.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { createSimCluster, until } from '../helpers/sim.js';
 import { config as inlineConfig } from '../helpers/examples.js';
-import { runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
-import { createStrandableWorkloads, podStates, runSafeEksctl, simulatorPerTest } from '../helpers/sim-workloads.js';
+import { EXAMPLES } from '../helpers/bin.js';
+import { runCli, startVirtualSimulator } from '../helpers/in-process.js';
+import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
+import { createStrandableWorkloads, podStates, safeEksctlOn, simulatorPerTest } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'apps-cluster';
 
@@ -19,7 +22,7 @@ const simulator = simulatorPerTest();
 
 /** A cluster without profiles (CoreDNS Pending) and the strandable workloads in `apps`; the config adds two profiles. */
 async function clusterWithStrandedApps() {
-  const { s, env } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.230.0' });
+  const { s, env } = await simulator.start({ virtualTime: true, eksctlVersion: '0.230.0' });
   createSimCluster(s, CLUSTER, '1.31');
   await until(s, 'cluster ACTIVE', () => s.world.describeCluster(CLUSTER).status === 'ACTIVE');
   await createStrandableWorkloads(s, CLUSTER);
@@ -41,15 +44,15 @@ async function clusterWithStrandedApps() {
   return { s, env, config };
 }
 
-const run = (config: string, env: Record<string, string>, ...more: string[]) =>
-  runSafeEksctl(['create', 'fargateprofile', '-f', config, '--poll-interval', '1', '--output', 'json', ...more], env);
+const run = (s: Simulator, config: string, env: Record<string, string>, ...more: string[]) =>
+  safeEksctlOn(s, ['create', 'fargateprofile', '-f', config, '--poll-interval', '1', '--output', 'json', ...more], env);
 
 const byName = (workloads: WorkloadRecord[] | null | undefined) => Object.fromEntries((workloads ?? []).map((w) => [`${w.kind}/${w.name}`, w]));
 
 describe('create fargateprofile', () => {
   it('with --workloads restarts the Deployment and the StatefulSet onto Fargate, reports the bare pod and the orphan ReplicaSet, leaves the DaemonSet pod', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    const result = await run(config, env, '--workloads');
+    const result = await run(s, config, env, '--workloads');
     expect(result.exitCode, result.stderr + result.stdout).toBe(0);
     const report = result.json!;
     expect(report).toMatchObject({ ok: true, exitCode: 0, cluster: CLUSTER, coredns: { ready: 2, desired: 2 } });
@@ -83,26 +86,25 @@ describe('create fargateprofile', () => {
 
   it('--workloads-timeout is the deadline of the workloads, apart from CoreDNS: exit 1 naming the owners not Ready', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    // Fargate pods take 10 real seconds to start from now on: CoreDNS (10m) waits them out, the workloads (2s) cannot.
-    // Their last look comes right after their 2 s deadline, about 8 real seconds before their replacements could be
-    // Ready: room for a slow look on a loaded machine (6 s left about 4).
-    s.faults.fargateStartSeconds = 1_000;
-    const result = await run(config, env, '--workloads', '--workloads-timeout', '2s');
+    // Fargate pods take 2 simulated minutes to start from now on: CoreDNS (10m) waits them out, the workloads (2s)
+    // cannot. On virtual time their last look comes at their deadline to the millisecond, whatever the machine's load.
+    s.faults.fargateStartSeconds = 120;
+    const result = await run(s, config, env, '--workloads', '--workloads-timeout', '2s');
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.json).toMatchObject({ ok: false, exitCode: 1, coredns: { ready: 2, desired: 2 } });
     expect(result.json!.phases.map((p) => [p.name, p.status]).slice(-2)).toEqual([
       ['Heal CoreDNS', 'ok'],
       ['Heal stranded workloads', 'failed'],
     ]);
-    // The deadline counts from the start of the workloads' heal; a slow poll in flight may end past it.
-    expect(result.json!.error).toMatch(/Deployment apps\/web: not Ready on Fargate after \d+s \(0\/2 ready, 1 restart\)/);
+    // The deadline counts from the start of the workloads' heal.
+    expect(result.json!.error).toMatch(/Deployment apps\/web: not Ready on Fargate after 2s \(0\/2 ready, 1 restart\)/);
     expect(byName(result.json!.workloads)['Deployment/web']).toMatchObject({ action: 'failed', restarts: 1 });
   }, SCENARIO_TEST_TIMEOUT_MS);
 
   it('without --workloads touches none of them, and the report says so', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
     const before = await podStates(s, CLUSTER, 'apps');
-    const result = await run(config, env);
+    const result = await run(s, config, env);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.json).toMatchObject({ ok: true, workloads: null, coredns: { ready: 2 } });
     expect(result.json!.phases.map((p) => p.name)).not.toContain('Heal stranded workloads');
@@ -112,7 +114,7 @@ describe('create fargateprofile', () => {
 
   it('--delete-stranded-pods deletes the bare pod and the orphan ReplicaSet pod, which comes back on Fargate; the DaemonSet pod stays', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    const result = await run(config, env, '--workloads', '--delete-stranded-pods');
+    const result = await run(s, config, env, '--workloads', '--delete-stranded-pods');
     expect(result.exitCode, result.stderr).toBe(0);
     const w = byName(result.json!.workloads);
     expect(w['Pod/debug']).toMatchObject({ action: 'deleted' });
@@ -129,7 +131,7 @@ describe('create fargateprofile', () => {
 
   it('--name creates that profile only; without a kube-system profile CoreDNS can never run (exit 4)', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    const result = await run(config, env, '--name', 'fp-apps', '--workloads');
+    const result = await run(s, config, env, '--name', 'fp-apps', '--workloads');
     expect(result.exitCode).toBe(4);
     expect(result.stderr).toContain('CoreDNS can never run');
     expect(result.json).toMatchObject({ ok: false, exitCode: 4, profiles: [{ name: 'fp-apps', status: 'ACTIVE' }], workloads: null });
@@ -141,7 +143,7 @@ describe('create fargateprofile', () => {
 
   it('a --name the config does not have is exit 2 before eksctl starts', async () => {
     const { s, env, config } = await clusterWithStrandedApps();
-    const result = await run(config, env, '--name', 'fp-nope');
+    const result = await run(s, config, env, '--name', 'fp-nope');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no Fargate profile named "fp-nope"');
     expect(s.requestCounts['CreateFargateProfile'] ?? 0).toBe(0);
@@ -150,7 +152,8 @@ describe('create fargateprofile', () => {
 
 describe('create --workloads', () => {
   it('runs the workloads step after CoreDNS; a new cluster has nothing stranded', async () => {
-    const result = await runScenario({ eksctlVersion: '0.207.0', args: ['--workloads', '--poll-interval', '1'] });
+    const sim = await startVirtualSimulator({ eksctlVersion: '0.207.0' });
+    const result = await runCli(sim, ['create', '-f', `${EXAMPLES}/bug-report.yaml`, '--workloads', '--poll-interval', '1', '--output', 'json']).finally(() => sim.close());
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.report).toMatchObject({ ok: true, coredns: { ready: 2 }, workloads: [] });
     expect(result.report!.phases.map((p) => p.name).slice(-2)).toEqual(['Heal CoreDNS', 'Heal stranded workloads']);

@@ -1,18 +1,17 @@
-// Every kind of cluster eksctl makes, end to end against the simulator: the simulated eksctl creates it (a process, as
-// a user of plain eksctl would), then check and heal look at it in process on the simulator's clock; and `demo -f`
-// runs the whole create pipeline on each kind. Auto Mode, default addons disabled, no compute yet, a private endpoint
+// Every kind of cluster eksctl makes, end to end against the simulator on virtual time: the simulated eksctl creates
+// it (alone, as a user of plain eksctl would), then check and heal look at it; and safe-eksctl's create runs the whole
+// pipeline on each kind, against a simulator of its own. Everything runs in this process. Auto Mode, default addons disabled, no compute yet, a private endpoint
 // seen from outside its VPC, an Outposts cluster, and eksctl's metrics-server left Pending on a Fargate-only cluster.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { check, type CheckReport } from '../../src/commands/check.js';
 import { heal, parseHealOptions } from '../../src/commands/heal.js';
 import type { RunReport } from '../../src/report.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { simClock, simCredentials, until } from '../adapters/sim-helpers.js';
-import { assertBuilt } from '../helpers/bin.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { simClock, simCredentials, until } from '../helpers/sim.js';
+import { runCli, startVirtualSimulator } from '../helpers/in-process.js';
 import { captureIo } from '../helpers/io.js';
 import { FAST_TIMINGS, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
 import { plainEksctl, scratchEnv } from '../helpers/sim-workloads.js';
@@ -37,15 +36,14 @@ let dir: string;
 const eksctlRuns: Record<string, { exitCode: number | undefined; stdout: string }> = {};
 
 beforeAll(async () => {
-  assertBuilt();
-  // At 0.005 with the short timings every cluster is made in about two real seconds, all at once.
-  s = await startSimulator({ timeScale: 0.005, timings: { ...FAST_TIMINGS, autoModeNodeSeconds: 20, clusterUpdateSeconds: 30 } });
+  // Every cluster made at once, on the simulator's virtual clock.
+  s = await startVirtualSimulator({ timings: { ...FAST_TIMINGS, autoModeNodeSeconds: 20, clusterUpdateSeconds: 30 } });
   ({ env, cleanup } = scratchEnv(s));
   dir = mkdtempSync(join(tmpdir(), 'safe-eksctl-kinds-'));
   await Promise.all(
     Object.entries(CONFIGS).map(async ([name, text]) => {
       writeFileSync(join(dir, `${name}.yaml`), text);
-      // eksctl's own deadline (25 simulated minutes, 7.5 real seconds here) far beyond reach of a loaded machine.
+      // eksctl's own deadline far beyond what the clusters take: only their state decides how eksctl ends.
       const run = await plainEksctl(s, env, ['create', 'cluster', '-f', join(dir, `${name}.yaml`), '--kubeconfig', join(dir, `${name}.kubeconfig`), '--timeout', '2h']);
       eksctlRuns[name] = { exitCode: run.exitCode, stdout: String(run.stdout) };
     }),
@@ -62,7 +60,7 @@ const deps = () => ({ clock: simClock(s), credentials: simCredentials, eksEndpoi
 
 async function checkJson(cluster: string): Promise<{ exitCode: number; report: CheckReport; stderr: string }> {
   const io = captureIo();
-  const exitCode = await check({ cluster, region: s.region, output: 'json' }, io, deps());
+  const exitCode = await s.clock.track(() => check({ cluster, region: s.region, output: 'json' }, io, deps()));
   return { exitCode, report: JSON.parse(io.out()) as CheckReport, stderr: io.err() };
 }
 
@@ -70,7 +68,7 @@ async function healJson(cluster: string): Promise<{ exitCode: number; report: Ru
   const io = captureIo();
   // Deadlines far beyond need: only the cluster's state may decide how a heal ends here.
   const options = parseHealOptions({ cluster, region: s.region, output: 'json', fargateTimeout: '2h', corednsTimeout: '2h' });
-  const exitCode = await heal(options, io, deps());
+  const exitCode = await s.clock.track(() => heal(options, io, deps()));
   return { exitCode, report: JSON.parse(io.out()) as RunReport, stderr: io.err() };
 }
 
@@ -94,7 +92,7 @@ describe('check and heal on every kind of cluster the simulated eksctl made', ()
     expect(checked.exitCode, checked.report.problems.join('\n')).toBe(0);
     expect(checked.report).toMatchObject({ ok: true, autoMode: true, coredns: { found: false }, problems: [] });
     const text = captureIo();
-    await check({ cluster: 'k-auto', region: s.region, output: 'text' }, text, deps());
+    await s.clock.track(() => check({ cluster: 'k-auto', region: s.region, output: 'text' }, text, deps()));
     expect(text.out()).toContain('CoreDNS: no Deployment; EKS Auto Mode runs the cluster DNS');
     const healed = await healJson('k-auto');
     expect(healed.exitCode, healed.stderr).toBe(0);
@@ -131,7 +129,7 @@ describe('check and heal on every kind of cluster the simulated eksctl made', ()
       expect(checked.stderr).toBe(`safe-eksctl: ${line}\n`);
       const text = captureIo();
       // In text too the gate answers with its report (what it read, the rest unknown) and the one line on stderr.
-      expect(await check({ cluster: 'k-private', region: s.region, output: 'text' }, text, deps())).toBe(6);
+      expect(await s.clock.track(() => check({ cluster: 'k-private', region: s.region, output: 'text' }, text, deps()))).toBe(6);
       expect(text.out()).toContain('Cluster "k-private" in us-west-2: NOT healthy (exit 6)');
       expect(text.out()).toContain(`  - ${line}`);
       expect(text.err()).toBe(`safe-eksctl: ${line}\n`);
@@ -165,20 +163,28 @@ describe('check and heal on every kind of cluster the simulated eksctl made', ()
   });
 });
 
-describe('demo -f on every kind', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
-  /** The whole create pipeline in process, against a simulator of its own, on simulated time. */
-  async function demo(name: string, text: string, args: string[] = []): Promise<{ exitCode: number; report: RunReport }> {
+describe('create -f on every kind', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
+  /**
+   * The whole create pipeline, against a simulator of its own on virtual time (as `demo -f` runs it, which keeps scaled
+   * real time). One at a time: runCli sets the AWS variables of process.env for the length of a run.
+   */
+  async function demo(name: string, text: string, faults: string[] = []): Promise<{ exitCode: number; report: RunReport }> {
     const file = join(dir, `demo-${name}.yaml`);
     writeFileSync(file, text);
-    const io = captureIo({ cwd: dir, env: { PATH: env['PATH']!, HOME: env['HOME']! } });
-    // The demo's own time scale (0.01): the simulated eksctl's default 25-minute --timeout is 15 real seconds there.
-    const exitCode = await main(['demo', '-f', file, '--eksctl-version', '0.230.0', '-o', 'json', '--coredns-timeout', '2h', '--fargate-timeout', '2h', ...args], io);
-    return { exitCode, report: JSON.parse(io.out()) as RunReport };
+    const sim = await startVirtualSimulator({ eksctlVersion: '0.230.0', faults });
+    try {
+      const run = await runCli(sim, ['create', '-f', file, '-o', 'json', '--coredns-timeout', '2h', '--fargate-timeout', '2h']);
+      return { exitCode: run.exitCode, report: run.report! };
+    } finally {
+      await sim.close();
+    }
   }
   const phases = (r: RunReport) => r.phases.map((p) => `${p.name}: ${p.status}${p.status === 'skipped' ? ` (${p.detail})` : ''}`);
 
-  it.concurrent('Auto Mode, no compute yet, hybrid nodes: create runs, skips the CoreDNS heal with the reason, exit 0', async () => {
-    const [auto, later, hybrid] = await Promise.all([demo('k-auto', CONFIGS['k-auto']!), demo('k-later', CONFIGS['k-later']!), demo('k-hybrid', CONFIGS['k-hybrid']!)]);
+  it('Auto Mode, no compute yet, hybrid nodes: create runs, skips the CoreDNS heal with the reason, exit 0', async () => {
+    const auto = await demo('k-auto', CONFIGS['k-auto']!);
+    const later = await demo('k-later', CONFIGS['k-later']!);
+    const hybrid = await demo('k-hybrid', CONFIGS['k-hybrid']!);
     expect(hybrid.exitCode, hybrid.report.error).toBe(0);
     expect(phases(hybrid.report)).toContain(
       'Heal CoreDNS: skipped (nothing can run CoreDNS yet: it stays Pending until hybrid nodes join; safe-eksctl check --cluster k-hybrid --region us-west-2 is the gate)',
@@ -191,20 +197,20 @@ describe('demo -f on every kind', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
     );
   });
 
-  it.concurrent('default addons disabled: eksctl creates no CoreDNS, create leaves DNS alone, exit 0', async () => {
+  it('default addons disabled: eksctl creates no CoreDNS, create leaves DNS alone, exit 0', async () => {
     const bare = await demo('k-bare', CONFIGS['k-bare']!);
     expect(bare.exitCode, bare.report.error).toBe(0);
     expect(phases(bare.report)).toContain('Heal CoreDNS: skipped (the config creates no CoreDNS (default addons disabled))');
   });
 
-  it.concurrent('a private endpoint from outside its VPC: eksctl succeeds, the heal stops at once with exit 6', async () => {
-    const run = await demo('k-private', CONFIGS['k-private']!, ['--fault', 'outside-vpc']);
+  it('a private endpoint from outside its VPC: eksctl succeeds, the heal stops at once with exit 6', async () => {
+    const run = await demo('k-private', CONFIGS['k-private']!, ['outside-vpc']);
     expect(run.exitCode).toBe(6);
     expect(run.report.phases.find((p) => p.name === 'eksctl create cluster')?.status).toBe('ok');
     expect(run.report.error).toMatch(/^cannot reach the Kubernetes API of cluster "k-private" at https:\/\/127\.0\.0\.1:\d+: its endpoint is private/);
   });
 
-  it.concurrent("eksctl's metrics-server with no Fargate profile for it: a warning with the reason, still exit 0", async () => {
+  it("eksctl's metrics-server with no Fargate profile for it: a warning with the reason, still exit 0", async () => {
     const config = `${HEAD('k-dns')}fargateProfiles:\n  - name: fp-default\n    selectors:\n      - namespace: default\n  - name: fp-dns\n    selectors:\n      - namespace: kube-system\n        labels: {k8s-app: kube-dns}\n`;
     const run = await demo('k-dns', config);
     expect(run.exitCode, run.report.error).toBe(0);

@@ -1,4 +1,4 @@
-// --kubeconfig / --context against the simulator, through the built bin: a kubeconfig whose context reaches another
+// --kubeconfig / --context against the simulator, through safe-eksctl's command line in this process on virtual time: a kubeconfig whose context reaches another
 // API server than the named cluster's endpoint is refused (exit 2, not one request to that server, no write), the
 // same cluster reached through a kubeconfig is read as before, and after `eksctl create cluster` a context the file
 // lacks is named with the file instead of client-node's "No active cluster!". The bad files and contexts that are
@@ -12,7 +12,7 @@ import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credenti
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { EXAMPLES } from '../helpers/bin.js';
 import { SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
-import { plainEksctl, runSafeEksctl, scratchEnv, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
+import { plainEksctl, safeEksctlOn, scratchEnv, simulatorPerTest, writes } from '../helpers/sim-workloads.js';
 
 const CLUSTER = 'fargate-demo';
 
@@ -25,7 +25,7 @@ async function clusterLeftPendingByEksctl0207(start: () => Promise<{ s: Simulato
   return { s, env };
 }
 
-const options = { timeScale: 0.01, eksctlVersion: '0.207.0' };
+const options = { virtualTime: true, eksctlVersion: '0.207.0' };
 
 /** A kubeconfig with one context, `other`, reaching `server` as `sim`'s cluster with a token (no exec plugin). */
 async function tokenKubeconfig(path: string, sim: Simulator, server: string): Promise<string> {
@@ -66,10 +66,10 @@ describe('--kubeconfig that reaches another cluster', () => {
       const mine = s.kubeRequestsByMethod();
       const theirs = requests(other.kubeRequestsByMethod());
 
-      const checked = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--output', 'json'], env);
-      expect({ exitCode: checked.exitCode, stderr: checked.stderr, stdout: checked.stdout }).toEqual({ exitCode: 2, stderr: line, stdout: '' });
+      const checked = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--output', 'json'], env);
+      expect({ exitCode: checked.exitCode, stderr: checked.stderr, stdout: checked.stdout }).toEqual({ exitCode: 2, stderr: `${line}\n`, stdout: '' });
 
-      const healed = await runSafeEksctl(['heal', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--output', 'json'], env);
+      const healed = await safeEksctlOn(s, ['heal', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--output', 'json'], env);
       expect(healed.exitCode, healed.stderr).toBe(2);
       expect(healed.stderr).toContain(line.replace(/^safe-eksctl: /, ''));
       // Refused in Preflight: the profiles are not even waited for.
@@ -90,7 +90,7 @@ describe('--kubeconfig that reaches another cluster', () => {
     const kubeconfig = await tokenKubeconfig(join(env['HOME']!, 'same-kubeconfig'), s, server);
     const before = s.kubeRequestsByMethod();
 
-    const checked = await runSafeEksctl<CheckReport>(['check', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--context', 'other', '--output', 'json'], env);
+    const checked = await safeEksctlOn<CheckReport>(s, ['check', '--cluster', CLUSTER, '--kubeconfig', kubeconfig, '--context', 'other', '--output', 'json'], env);
     expect(checked.exitCode, checked.stderr).toBe(1);
     expect(checked.json?.error).toBeUndefined();
     expect(checked.json).toMatchObject({ ok: false, cluster: CLUSTER, coredns: { found: true, desired: 2, ready: 0 } });
@@ -105,7 +105,7 @@ describe('create --kubeconfig with a --context eksctl does not write', () => {
     const { s, env } = await simulator.start(options);
     const kubeconfig = join(env['HOME']!, 'created-kubeconfig');
 
-    const run = await runSafeEksctl(['create', '-f', `${EXAMPLES}/bug-report.yaml`, '--kubeconfig', kubeconfig, '--context', 'nosuch', '--output', 'json'], env);
+    const run = await safeEksctlOn(s, ['create', '-f', `${EXAMPLES}/bug-report.yaml`, '--kubeconfig', kubeconfig, '--context', 'nosuch', '--output', 'json'], env);
     expect(run.exitCode, run.stderr).toBe(1);
     expect(run.json!.error).toBe(`--context nosuch: not in ${kubeconfig}`);
     expect(run.stderr).not.toContain('No active cluster');

@@ -13,9 +13,14 @@ import { plainEksctl, simulatorPerTest, writes } from '../helpers/sim-workloads.
 
 const simulator = simulatorPerTest();
 
-/** A cluster with CoreDNS stuck on default-scheduler, and a user directory with safe-eksctl on PATH. */
+/**
+ * A cluster with CoreDNS stuck on default-scheduler, and a user directory with safe-eksctl on PATH. The simulator
+ * keeps virtual time, so plain eksctl runs in this process; the tools run as processes of their own and find CoreDNS
+ * as eksctl left it, stuck with no timer of the simulator to change that. Once they restart it, the simulator's
+ * timers fire whenever this process waits, so the new pods come up at the pace the tools poll, whatever the load.
+ */
 async function strandedCluster() {
-  const { s, env: simEnv } = await simulator.start({ timeScale: 0.01, eksctlVersion: '0.207.0', timings: FAST_TIMINGS });
+  const { s, env: simEnv } = await simulator.start({ virtualTime: true, eksctlVersion: '0.207.0', timings: FAST_TIMINGS });
   const { dir, env } = userRepo(simEnv, { installed: true });
   const eksctl = await plainEksctl(s, { ...env, HOME: dir }, ['create', 'cluster', '-f', join(dir, 'cluster.yaml')]);
   expect(eksctl.exitCode, eksctl.stdout).toBe(0);

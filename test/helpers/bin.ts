@@ -78,15 +78,46 @@ export function pathWithRecordingEksctl(): string {
   return `${nodeOnlyPath()}:${binDir('eksctl', RECORDING_EKSCTL)}`;
 }
 
-/** Runs the bin with a PATH that holds no eksctl, unless the test's env says otherwise. */
-export function runBin(args: string[], options: Options & { env?: NodeJS.ProcessEnv } = {}) {
-  return execa(process.execPath, [BIN, ...args], {
+export interface BinOptions extends Options {
+  env?: NodeJS.ProcessEnv;
+  /** The env exactly as given: no PATH of node alone added (the caller's env says where everything is). */
+  wholeEnv?: boolean;
+  /**
+   * Ends the run after this many milliseconds by SIGKILL to the bin's whole process group (the bin then runs
+   * detached, as the leader of its own group), so nothing it started outlives a test that hangs; the group is also
+   * killed when the bin ends, for a descendant left behind. execa's own `timeout` kills the bin alone.
+   */
+  groupTimeoutMs?: number;
+}
+
+/** THE way tests spawn the bin. Runs it with a PATH that holds no eksctl, unless the test's env says otherwise. */
+export function runBin(args: string[], options: BinOptions = {}) {
+  const { env, wholeEnv, groupTimeoutMs, ...execaOptions } = options;
+  const child = execa(process.execPath, [BIN, ...args], {
     reject: false,
     stripFinalNewline: false,
     extendEnv: false,
-    ...options,
-    env: { PATH: nodeOnlyPath(), ...options.env },
+    ...(groupTimeoutMs === undefined ? {} : { detached: true }),
+    ...execaOptions,
+    env: wholeEnv ? { ...env } : { PATH: nodeOnlyPath(), ...env },
   });
+  if (groupTimeoutMs !== undefined && child.pid !== undefined) {
+    const group = child.pid;
+    const timer = setTimeout(() => killGroup(group), groupTimeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      killGroup(group);
+    });
+  }
+  return child;
+}
+
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 // One end-to-end scenario: the built bin against a simulator, with everything a test asserts on collected in one
-// result. Shared by the create/demo e2e suites and the fault matrix (needs `npm run build`).
+// result. Shared by the create/demo e2e suites and the fault matrix (needs `npm run build`). This is the spawned half
+// of the create harness, for what needs a process (signals, pipes, the bin's exit code, a user's make); everything else
+// runs in the test's process on virtual time through its other half, ./scenario-in-process.ts, which takes no slot.
 //
 //   mode 'create' (default): the test process starts the simulator; the bin runs `create -f FILE --eksctl <fake>` with
 //     the simulator's environment, so the simulator's request counts are visible. The bin waits on the real clock.
@@ -166,7 +168,7 @@ export interface ScenarioResult {
 }
 
 /** The config as a file name in `dir` (or a path, which may be missing on purpose) and its text, read when needed. */
-function resolveConfig(config: string, dir: string): { path: string; text: () => string } {
+export function resolveConfig(config: string, dir: string): { path: string; text: () => string } {
   if (config.includes('\n')) {
     const path = join(dir, 'cluster.yaml');
     writeFileSync(path, config);
@@ -194,7 +196,8 @@ export function scenarioPids(id: string, except: number[] = []): number[] {
   return pids;
 }
 
-async function settleLeftovers(id: string): Promise<number[]> {
+/** The scenario's pids still alive once a child killed at the very end had a moment to be reaped. */
+export async function settleLeftovers(id: string): Promise<number[]> {
   // A child that got SIGKILL at the very end may need a moment to be reaped.
   for (let i = 0; i < 20; i++) {
     const pids = scenarioPids(id);
@@ -213,21 +216,23 @@ export interface CoreDnsInSim {
   changesByOthers: number;
   /** Pods Running and Ready on a Fargate node, admitted by fargate-scheduler. */
   readyOnFargate: number;
+  /** CoreDNS pods in the store, terminating ones included. */
+  pods: number;
 }
 
-function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
+export function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
   const [name] = sim.world.listClusters();
   const cluster = name === undefined ? undefined : sim.world.kubeCluster(name);
   const deployment = cluster?.get<Deployment>('deployments', 'kube-system', 'coredns');
   if (!cluster || !deployment) return undefined;
   const templateChanges = (deployment.metadata.generation ?? 1) - 1;
   const patchedByEksctl = deployment.spec.template.metadata?.annotations?.['eks.amazonaws.com/compute-type'] === 'fargate';
-  const readyOnFargate = cluster
-    .listPods('kube-system', { 'k8s-app': 'kube-dns' })
+  const pods = cluster.listPods('kube-system', { 'k8s-app': 'kube-dns' });
+  const readyOnFargate = pods
     .filter((pod: Pod) => !pod.metadata.deletionTimestamp)
     .filter((pod) => pod.spec.schedulerName === 'fargate-scheduler' && (pod.spec.nodeName ?? '').startsWith('fargate-'))
     .filter((pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate };
+  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate, pods: pods.length };
 }
 
 /** Runs one scenario when a slot is free (see SCENARIO_SLOTS); a test that runs several should allow for the wait. */

@@ -1,17 +1,21 @@
 // Clusters left half-healthy in the simulator, for the check / heal / create fargateprofile suites: the fake eksctl
 // run on its own, workloads created over HTTPS with client-node (an EKS token signed with the simulator's key), and
-// the bin run against it all. Needs `npm run build`.
+// safe-eksctl run against it all: in this process when the simulator is on virtual time, else the built bin (needs
+// `npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { captureEksctlInProcess } from '../../src/adapters/eksctl-in-process.js';
 import { createEksToken } from '../../src/adapters/token.js';
 import type { RunReport } from '../../src/report.js';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
+import { inProcessEksctl } from '../../src/sim/fake-eksctl/in-process.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { assertBuilt, BIN, nodeOnlyPath, removeTempDirs } from './bin.js';
+import { assertBuilt, nodeOnlyPath, removeTempDirs, runBin } from './bin.js';
+import { runCli } from './in-process.js';
 
 /** HOME, KUBECONFIG and AWS files of one test, so nothing reads or writes the user's. */
 export function scratchEnv(sim: Simulator): { env: Record<string, string>; cleanup(): void } {
@@ -54,8 +58,9 @@ export function simulatorPerTest(): { start(options: SimulatorOptions): Promise<
   };
 }
 
-/** Runs the fake eksctl itself (no safe-eksctl), as a user of plain eksctl would. */
+/** Runs the fake eksctl itself (no safe-eksctl), as a user of plain eksctl would: in this process on virtual time. */
 export async function plainEksctl(sim: Simulator, env: Record<string, string>, args: string[]) {
+  if (sim.clock.virtual) return sim.clock.track(() => captureEksctlInProcess(inProcessEksctl(sim.clock), args, { env, cwd: env['HOME'] ?? process.cwd() }));
   return execa(process.execPath, [sim.eksctl, ...args], { reject: false, extendEnv: false, env, timeout: 60_000 });
 }
 
@@ -66,8 +71,16 @@ export interface BinResult<T> {
   json: T | undefined;
 }
 
+/** safe-eksctl ARGS against `sim`: in this process on virtual time (./in-process.ts), else the bin. */
+export async function safeEksctlOn<T = RunReport>(sim: Simulator, args: string[], env: Record<string, string>, cwd?: string): Promise<BinResult<T>> {
+  if (!sim.clock.virtual) return runSafeEksctl<T>(args, env, cwd);
+  const run = await runCli(sim, args, { wholeEnv: env, ...(cwd ? { cwd } : {}) });
+  return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr, json: run.report as T | undefined };
+}
+
+/** The bin (./bin.ts runBin), for what needs a process of its own; stdout parsed when it is a JSON report. */
 export async function runSafeEksctl<T = RunReport>(args: string[], env: Record<string, string>, cwd?: string): Promise<BinResult<T>> {
-  const result = await execa(process.execPath, [BIN, ...args], { reject: false, extendEnv: false, env, timeout: 60_000, forceKillAfterDelay: 2_000, ...(cwd ? { cwd } : {}) });
+  const result = await runBin(args, { env, stripFinalNewline: true, timeout: 60_000, forceKillAfterDelay: 2_000, ...(cwd ? { cwd } : {}) });
   const stdout = String(result.stdout ?? '');
   let json: T | undefined;
   try {

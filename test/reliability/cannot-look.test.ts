@@ -11,7 +11,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { assertBuilt, recordingDir, removeTempDirs, runBin } from '../helpers/bin.js';
 import { captureIo } from '../helpers/io.js';
 import { alive, pidWritten, silentServer } from '../helpers/network.js';
-import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../adapters/sim-helpers.js';
+import { createCoreDnsProfile, createSimCluster, simClock, simCredentials, until } from '../helpers/sim.js';
 
 let sim: Simulator;
 let silent: Awaited<ReturnType<typeof silentServer>>;

@@ -1,12 +1,11 @@
 // The fault matrix: every simulator fault alone, and the pairs that meet on the same path, run through `create`
-// against the simulator. Each ends with the exit code the README documents, leaves no process behind, and restarts
-// CoreDNS only when it was stuck (and always when it was).
-import { beforeAll, describe, expect, it } from 'vitest';
+// against the simulator, in this process on virtual time (../helpers/fault-run.ts): what each case asserts is an order
+// of simulated events, which a loaded machine cannot change. Each ends with the exit code the README documents, leaves
+// nothing of eksctl running, and restarts CoreDNS only when it was stuck (and always when it was). The bin's own exit
+// codes and the processes it leaves are test/e2e/create-interrupted.test.ts's and test/reliability/bad-input.test.ts's.
+import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from '../../src/sim/faults.js';
-import { assertBuilt } from '../helpers/bin.js';
-import { expectNoSecrets, runScenario, SCENARIO_TEST_TIMEOUT_MS } from '../helpers/scenario.js';
-
-beforeAll(assertBuilt);
+import { expectNoSecrets, FAST_TIMINGS, runFaultCase } from '../helpers/fault-run.js';
 
 interface FaultCase {
   faults: string[];
@@ -19,34 +18,28 @@ interface FaultCase {
   restarted?: boolean;
   /**
    * eksctl fails after its profiles: the heal while eksctl ran may have looked at CoreDNS (and restarted it) first, or
-   * not, as the real clock falls; the report then says what it did.
+   * not; the report then says what it did.
    */
   earlyHealMayLook?: true;
   args?: string[];
   /** The heal outlives its first token: the simulator must have refused one (401) and the run still succeeded. */
   tokenRefused?: true;
-  /** Real ms before the scenario is killed, when its faults make it longer than most (default 45 s). */
-  timeoutMs?: number;
 }
 
 const STUCK = { eksctlVersion: '0.207.0', stuck: true } as const;
 const HEALED_BY_EKSCTL = { eksctlVersion: '0.230.0', stuck: false } as const;
-/** Short deadlines (real time: `create` waits on the real clock) for the cases meant to fail. */
-const SHORT_COREDNS = ['--coredns-timeout', '4s'];
 /**
- * eksctl waits out a CREATE_FAILED profile until its --timeout: the default 25 minutes are 15 real seconds at time
- * scale 0.01, which a loaded machine could let run out before safe-eksctl's watch stops it (then eksctl's exit 1, exit
- * 5). 2 hours are past the scenario's own limit: only the watch can end eksctl's wait.
+ * A CoreDNS deadline (simulated time, as every wait of the run) for the cases meant to end at it: two simulated
+ * minutes are well past the heal's first look and restart, and cost fewer polls than the default ten.
  */
-const EKSCTL_WAITS_LONG = ['--timeout', '2h'];
+const SHORT_COREDNS = ['--coredns-timeout', '2m'];
 /**
- * Tokens live 600 simulated seconds, 6 real seconds at 0.01: a fresh token (X-Amz-Date drops fractions, so it may
- * already look a second old) leaves the retry after a 401 5 s to get through. Fargate pods take 900 s (9 s) to start,
- * so the heal's first token, signed before its restart, is certainly refused before CoreDNS is Ready.
+ * Tokens live 60 simulated seconds from their first use; Fargate pods take 180 s to start (within the heal's default
+ * 10-minute CoreDNS deadline), so the heal's first token, used before its restart, is certainly refused before CoreDNS
+ * is Ready, and the fresh one signed after the 401 is accepted. (safe-eksctl refreshes by its own 14 minutes on the
+ * real clock, which a test never reaches: only the refresh after a 401 can get it through.)
  */
-const TOKEN_OUTLIVED = ['token-ttl=600', 'fargate-start=900'];
-/** Those runs take up to about 27 real seconds on a loaded machine (with kube-5xx): three times that before a kill. */
-const TOKEN_OUTLIVED_TIMEOUT_MS = 90_000;
+const TOKEN_OUTLIVED = ['token-ttl=60', 'fargate-start=180'];
 
 const ALONE: FaultCase[] = [
   { faults: ['eks-throttle=0.3'], ...STUCK, exitCode: 0 },
@@ -58,7 +51,9 @@ const ALONE: FaultCase[] = [
   // The same role runs eksctl, and eksctl needs DescribeCluster first: its failure is reported. (A role that can run
   // eksctl but not safe-eksctl's own calls is `heal`'s case: test/e2e/check-heal.test.ts.)
   { faults: ['eks-access-denied=DescribeCluster'], eksctlVersion: '0.207.0', exitCode: 5 },
-  { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3, args: EKSCTL_WAITS_LONG },
+  // eksctl waits out a CREATE_FAILED profile until its --timeout (25 simulated minutes): safe-eksctl's watch stops it
+  // long before, so the exit is 3, the profile's, not eksctl's 5.
+  { faults: ['profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 3 },
   { faults: ['eksctl-exit=1@addons'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['eksctl-exit=3@nodegroups'], eksctlVersion: '0.207.0', exitCode: 5, earlyHealMayLook: true },
   { faults: ['webhook-delay=40'], ...STUCK, exitCode: 0 },
@@ -67,14 +62,14 @@ const ALONE: FaultCase[] = [
   // A webhook slower than its 5 s timeout captures nothing (failurePolicy Ignore): the probe says so every time, so
   // CoreDNS is never restarted into the same Pending state, and the heal ends at its deadline.
   { faults: ['webhook-latency=8'], ...STUCK, restarted: false, exitCode: 4, args: SHORT_COREDNS },
-  // Under eksctl's 30 s sleep, so its own restart lands after the webhook sees the profile (40 s raced it: ~0.1 s real).
+  // Under eksctl's 30 s sleep, so its own restart lands after the webhook sees the profile (40 s would race it).
   { faults: ['webhook-delay=20'], ...HEALED_BY_EKSCTL, exitCode: 0 },
   { faults: ['fargate-start=120'], ...STUCK, exitCode: 0 },
   { faults: ['rollout-stuck'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
   // eksctl waits for its own rollout until its --timeout, then fails.
   { faults: ['rollout-stuck'], eksctlVersion: '0.230.0', exitCode: 5, args: ['--timeout', '3m'] },
   // The heal outlives its first token (TOKEN_OUTLIVED).
-  { faults: TOKEN_OUTLIVED, ...STUCK, exitCode: 0, tokenRefused: true, timeoutMs: TOKEN_OUTLIVED_TIMEOUT_MS },
+  { faults: TOKEN_OUTLIVED, ...STUCK, exitCode: 0, tokenRefused: true },
   // The bug report's endpoint is public: from outside the VPC it answers all the same (private ones:
   // test/e2e/kinds.test.ts).
   { faults: ['outside-vpc'], ...STUCK, exitCode: 0 },
@@ -85,8 +80,8 @@ const PAIRS: FaultCase[] = [
   { faults: ['eks-reset=0.1', 'eks-throttle=0.3'], ...HEALED_BY_EKSCTL, exitCode: 0 },
   { faults: ['webhook-delay=40', 'fargate-start=120'], ...STUCK, exitCode: 0 },
   // A token refused while Kubernetes calls fail too: the refresh after a 401 may itself meet a 500.
-  { faults: [...TOKEN_OUTLIVED, 'kube-5xx=0.3'], ...STUCK, exitCode: 0, tokenRefused: true, timeoutMs: TOKEN_OUTLIVED_TIMEOUT_MS },
-  { faults: ['profile-create-failed=fp-default', 'eks-5xx=0.2'], eksctlVersion: '0.207.0', exitCode: 3, args: EKSCTL_WAITS_LONG },
+  { faults: [...TOKEN_OUTLIVED, 'kube-5xx=0.3'], ...STUCK, exitCode: 0, tokenRefused: true },
+  { faults: ['profile-create-failed=fp-default', 'eks-5xx=0.2'], eksctlVersion: '0.207.0', exitCode: 3 },
   // eksctl fails before it creates any profile: the failed profile is never reached.
   { faults: ['eksctl-exit=1@fargate', 'profile-create-failed=fp-kube-system'], eksctlVersion: '0.207.0', exitCode: 5 },
   { faults: ['rollout-stuck', 'webhook-delay=40'], ...STUCK, exitCode: 4, args: SHORT_COREDNS },
@@ -97,14 +92,15 @@ it('the matrix has every simulator fault alone', () => {
   expect([...FAULT_NAMES].filter((name) => !alone.has(name))).toEqual([]);
 });
 
-describe.concurrent('fault matrix through create', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
+// One case at a time: virtual time moves only when all the work of this process waits on the clock.
+describe('fault matrix through create', () => {
   for (const c of [...ALONE, ...PAIRS]) {
     const title = `${c.faults.join(' + ')} with eksctl ${c.eksctlVersion} → exit ${c.exitCode}`;
     it(title, async () => {
-      const run = await runScenario({ faults: c.faults, eksctlVersion: c.eksctlVersion, args: c.args ?? [], ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) });
+      const run = await runFaultCase({ faults: c.faults, eksctlVersion: c.eksctlVersion, timings: FAST_TIMINGS, args: c.args ?? [] });
       expect(run.exitCode, run.stderr).toBe(c.exitCode);
       expect(run.report?.exitCode).toBe(c.exitCode);
-      expect(run.leftover).toEqual([]);
+      expect(run.callsAfterExit).toEqual({});
       expectNoSecrets(run);
       if (c.tokenRefused) expect(run.kubeUnauthorized).toBeGreaterThanOrEqual(1);
       const coredns = run.report?.coredns;

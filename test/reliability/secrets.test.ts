@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
-import { assertBuilt } from '../helpers/bin.js';
-import { runScenario, SCENARIO_TEST_TIMEOUT_MS, type ScenarioOptions } from '../helpers/scenario.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { assertBuilt, EXAMPLES, nodeOnlyPath, removeTempDirs, runBin } from '../helpers/bin.js';
+import { FAST_TIMINGS, runFaultCase, type FaultRunOptions } from '../helpers/fault-run.js';
+import { simCredentials } from '../helpers/sim.js';
+import { scratchEnv } from '../helpers/sim-workloads.js';
 
 /** The simulator accepts any session token; this one is easy to find if it is ever printed. */
 const SESSION_TOKEN = 'SESSION-TOKEN-MARKER-7f3a9c';
@@ -25,7 +28,10 @@ beforeAll(() => {
   logDir = mkdtempSync(join(tmpdir(), 'safe-eksctl-secrets-'));
 });
 
-afterAll(() => rmSync(logDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(logDir, { recursive: true, force: true });
+  removeTempDirs();
+});
 
 /** Names each secret found in a text, with where it was. */
 function findSecrets(where: string, text: string): string[] {
@@ -34,54 +40,55 @@ function findSecrets(where: string, text: string): string[] {
     .map(([name]) => `${name} in ${where}`);
 }
 
+function logFileFor(title: string): string {
+  return join(logDir, `${title.replace(/\W+/g, '-')}.log`);
+}
+
 /**
- * eksctl waits out a CREATE_FAILED profile until its --timeout (the default 25 minutes are 15 real seconds at time
- * scale 0.01, which a loaded machine could let run out first: exit 5). 2 hours leave stopping it to safe-eksctl.
+ * Tokens live 60 simulated seconds from their first use; Fargate pods take 180 s to start (within the default CoreDNS
+ * deadline), so the heal's first token is certainly refused and a fresh one signed.
  */
-const EKSCTL_WAITS_LONG = ['--timeout', '2h'];
-/**
- * Tokens live 6 real seconds at 0.01, 5 s for the retry after a 401 (a fresh token may look a second old); Fargate pods
- * take 9 s to start, so the heal's first token is certainly refused and a fresh one signed.
- */
-const TOKEN_OUTLIVED = ['token-ttl=600', 'fargate-start=900'];
+const TOKEN_OUTLIVED = ['token-ttl=60', 'fargate-start=180'];
+
 /**
  * The demo waits on simulated time: its default CoreDNS and profile deadlines (10 and 20 minutes) are only 6 and 12
  * real seconds at its time scale 0.01. 2 hours leave ending the run to the heal.
  */
 const DEMO_DEADLINES_LONG = ['--coredns-timeout', '2h', '--fargate-timeout', '2h'];
 
-const SCENARIOS: [string, ScenarioOptions, number][] = [
+type Scenario = [string, FaultRunOptions & { output: 'json' | 'text' }, number];
+
+// In this process on virtual time (../helpers/fault-run.ts), the product signing with the session token as the bin
+// would from AWS_SESSION_TOKEN, the simulated eksctl reading it from its environment: what the command prints is all
+// in the captured stdout and stderr, and eksctl's every line in the log file.
+const SCENARIOS: Scenario[] = [
   ['success, text, --more-lines', { eksctlVersion: '0.207.0', output: 'text', args: ['--more-lines'] }, 0],
   ['success, --output json', { eksctlVersion: '0.207.0', output: 'json' }, 0],
   ['eksctl fails, --more-lines', { faults: ['eksctl-exit=1@fargate'], output: 'text', args: ['--more-lines'] }, 5],
-  ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json', args: EKSCTL_WAITS_LONG }, 3],
+  // eksctl waits out the failed profile until its 25-minute --timeout: safe-eksctl's watch stops it first (exit 3).
+  ['a profile fails, --output json', { faults: ['profile-create-failed=fp-kube-system'], output: 'json' }, 3],
   [
     'CoreDNS unreachable (every Kubernetes call fails), --more-lines',
-    { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--more-lines', '--coredns-timeout', '3s'] },
+    { eksctlVersion: '0.207.0', faults: ['kube-5xx=1'], output: 'text', args: ['--more-lines', '--coredns-timeout', '1m'] },
     4,
   ],
-  [
-    'tokens expire and are refreshed, --more-lines',
-    // About 20 real seconds on a loaded machine: three times that before the run is killed.
-    { eksctlVersion: '0.207.0', faults: TOKEN_OUTLIVED, output: 'text', args: ['--more-lines'], timeoutMs: 60_000 },
-    0,
-  ],
-  ['demo, --more-lines --output json', { mode: 'demo', eksctlVersion: '0.207.0', output: 'json', args: ['--more-lines', ...DEMO_DEADLINES_LONG] }, 0],
+  ['tokens expire and are refreshed, --more-lines', { eksctlVersion: '0.207.0', faults: TOKEN_OUTLIVED, output: 'text', args: ['--more-lines'] }, 0],
 ];
 
-describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_MS }, () => {
+describe('no secret in any output', () => {
   for (const [title, options, exitCode] of SCENARIOS) {
     it(title, async () => {
-      // demo has no --log-file; everywhere else eksctl's every line goes to one.
-      const logFile = options.mode === 'demo' ? undefined : join(logDir, `${title.replace(/\W+/g, '-')}.log`);
-      const run = await runScenario({
+      const logFile = logFileFor(title);
+      const run = await runFaultCase({
+        timings: FAST_TIMINGS,
         ...options,
-        args: [...(options.args ?? []), ...(logFile ? ['--log-file', logFile] : [])],
+        args: [...(options.args ?? []), '--log-file', logFile],
         env: { AWS_SESSION_TOKEN: SESSION_TOKEN },
+        deps: { credentials: { ...simCredentials, sessionToken: SESSION_TOKEN } },
       });
       expect(run.exitCode, run.stderr).toBe(exitCode);
-      const log = logFile ? readFileSync(logFile, 'utf8') : '';
-      if (logFile) expect(log).toMatch(/\[ℹ\]/);
+      const log = readFileSync(logFile, 'utf8');
+      expect(log).toMatch(/\[ℹ\]/);
       expect([
         ...findSecrets('stdout', run.stdout),
         ...findSecrets('stderr', run.stderr),
@@ -93,6 +100,50 @@ describe.concurrent('no secret in any output', { timeout: SCENARIO_TEST_TIMEOUT_
       if (options.faults === TOKEN_OUTLIVED) expect(run.kubeUnauthorized).toBeGreaterThanOrEqual(1);
     });
   }
+
+  /**
+   * The bin as a shell runs it: a process prints what an in-process run does not (uncaught errors, Node's warnings),
+   * and a failing run is where those would come. Against a simulator on scaled real time: the bin waits on the real
+   * clock.
+   */
+  it('the bin: eksctl fails, text, --more-lines, --log-file', async () => {
+    const sim = await startSimulator({ timeScale: 0.01, faults: ['eksctl-exit=1@fargate'], timings: FAST_TIMINGS });
+    const scratch = scratchEnv(sim);
+    try {
+      const logFile = logFileFor('the bin');
+      const run = await runBin(['create', '-f', join(EXAMPLES, 'bug-report.yaml'), '--eksctl', sim.eksctl, '--more-lines', '--log-file', logFile], {
+        env: { ...scratch.env, AWS_SESSION_TOKEN: SESSION_TOKEN },
+        cwd: scratch.env['HOME'],
+        timeout: 60_000,
+        forceKillAfterDelay: 2_000,
+      });
+      expect(run.exitCode, String(run.stderr)).toBe(5);
+      const log = readFileSync(logFile, 'utf8');
+      expect(log).toMatch(/\[ℹ\]/);
+      expect([...findSecrets('stdout', String(run.stdout)), ...findSecrets('stderr', String(run.stderr)), ...findSecrets('the log file', log)]).toEqual([]);
+    } finally {
+      await sim.close();
+      scratch.cleanup();
+    }
+  });
+
+  it('the bin: demo, --more-lines --output json', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'safe-eksctl-secrets-demo-'));
+    try {
+      const run = await runBin(['demo', '--eksctl-version', '0.207.0', '--time-scale', '0.01', '--more-lines', '--output', 'json', ...DEMO_DEADLINES_LONG], {
+        env: { PATH: nodeOnlyPath(), HOME: home, KUBECONFIG: join(home, 'kubeconfig'), AWS_SESSION_TOKEN: SESSION_TOKEN },
+        cwd: home,
+        timeout: 60_000,
+        forceKillAfterDelay: 2_000,
+      });
+      expect(run.exitCode, String(run.stderr)).toBe(0);
+      const report = JSON.parse(String(run.stdout)) as { exitCode: number };
+      expect(report.exitCode).toBe(0);
+      expect([...findSecrets('stdout', String(run.stdout)), ...findSecrets('stderr', String(run.stderr))]).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   it('the scan sees a secret when one is printed', () => {
     expect(findSecrets('stdout', `token: k8s-aws-v1.abc, key ${SIM_SECRET_ACCESS_KEY}`)).toEqual(['secret access key in stdout', 'EKS bearer token in stdout']);

@@ -24,7 +24,7 @@ import {
   type EKSClient,
 } from '@aws-sdk/client-eks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clusterRequest, profileRequest, startTestEks, TEST_CA_PEM, TEST_KUBE_URL, type TestEks } from './eks-helpers.js';
+import { clusterRequest, profileRequest, startTestEks, TEST_CA_PEM, TEST_KUBE_URL, type TestEks } from '../helpers/eks-helpers.js';
 
 let eks: TestEks;
 let client: EKSClient;

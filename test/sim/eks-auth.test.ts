@@ -5,7 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_ACCOUNT_ID, SIM_CALLER_ARN, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { createEksToken } from '../../src/adapters/token.js';
-import { startTestEks, type TestEks } from './eks-helpers.js';
+import { startTestEks, type TestEks } from '../helpers/eks-helpers.js';
 
 let eks: TestEks;
 beforeEach(async () => {

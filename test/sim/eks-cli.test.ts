@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import { hasCommand } from '../helpers/commands.js';
-import { clusterRequest, profileRequest, startTestEks, TEST_CA_PEM, TEST_KUBE_URL, type TestEks } from './eks-helpers.js';
+import { clusterRequest, profileRequest, startTestEks, TEST_CA_PEM, TEST_KUBE_URL, type TestEks } from '../helpers/eks-helpers.js';
 
 const hasAws = hasCommand('aws');
 
@@ -50,14 +50,17 @@ describe.skipIf(!hasAws)('AWS CLI against the simulated EKS', () => {
   });
 
   it('describe-fargate-profile and list-fargate-profiles', async () => {
-    const described = await aws('describe-fargate-profile', '--cluster-name', 'demo', '--fargate-profile-name', 'fp-coredns');
+    // Each aws run is a Python process that loads botocore: side by side where the calls do not depend on each other.
+    const [described, listed] = await Promise.all([
+      aws('describe-fargate-profile', '--cluster-name', 'demo', '--fargate-profile-name', 'fp-coredns'),
+      aws('list-fargate-profiles', '--cluster-name', 'demo'),
+    ]);
     expect(described.exitCode, described.stderr).toBe(0);
     expect(JSON.parse(described.stdout).fargateProfile).toMatchObject({
       fargateProfileName: 'fp-coredns',
       status: 'ACTIVE',
       selectors: [{ namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'coredns' } }],
     });
-    const listed = await aws('list-fargate-profiles', '--cluster-name', 'demo');
     expect(listed.exitCode, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout).fargateProfileNames).toEqual(['fp-coredns']);
   });
@@ -73,12 +76,15 @@ describe.skipIf(!hasAws)('AWS CLI against the simulated EKS', () => {
   it('reports eks-access-denied as AccessDeniedException for that operation only', async () => {
     eks.world.faults.eksAccessDenied.push('DescribeFargateProfile');
     try {
-      const denied = await aws('describe-fargate-profile', '--cluster-name', 'demo', '--fargate-profile-name', 'fp-coredns');
+      const [denied, listed] = await Promise.all([
+        aws('describe-fargate-profile', '--cluster-name', 'demo', '--fargate-profile-name', 'fp-coredns'),
+        aws('list-fargate-profiles', '--cluster-name', 'demo'),
+      ]);
       expect(denied.exitCode).not.toBe(0);
       expect(denied.stderr.trim()).toBe(
         'An error occurred (AccessDeniedException) when calling the DescribeFargateProfile operation: User: arn:aws:iam::000000000000:user/safe-eksctl-sim is not authorized to perform: eks:DescribeFargateProfile on resource: arn:aws:eks:us-west-2:000000000000:fargateprofile/demo/fp-coredns/*',
       );
-      expect((await aws('list-fargate-profiles', '--cluster-name', 'demo')).exitCode).toBe(0);
+      expect(listed.exitCode).toBe(0);
     } finally {
       eks.world.faults.eksAccessDenied.length = 0;
     }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sim/faults.js';
-import { startTestEks, type TestEks } from './eks-helpers.js';
+import { startTestEks, type TestEks } from '../helpers/eks-helpers.js';
 
 let eks: TestEks | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { createEksToken } from '../../src/adapters/token.js';
 import { UsageError } from '../../src/errors.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { Pod } from '../../src/sim/kube/types.js';
-import { clusterRequest, profileRequest } from './eks-helpers.js';
+import { clusterRequest, profileRequest } from '../helpers/eks-helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {

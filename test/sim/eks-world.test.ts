@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EksError } from '../../src/sim/eks/errors.js';
 import { DEFAULT_TIMINGS } from '../../src/sim/world.js';
-import { clusterRequest, profileRequest, TEST_CA_PEM, TEST_KUBE_URL, testWorld } from './eks-helpers.js';
+import { clusterRequest, profileRequest, TEST_CA_PEM, TEST_KUBE_URL, testWorld } from '../helpers/eks-helpers.js';
 
 const seconds = (s: number) => vi.advanceTimersByTime(s * 1000);
 

@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEksToken } from '../../src/adapters/token.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { startVirtualSimulator } from '../helpers/in-process.js';
 import type { NodeObject, Pod } from '../../src/sim/kube/types.js';
-import { simCredentials, until } from '../adapters/sim-helpers.js';
-import { clusterRequest, profileRequest } from './eks-helpers.js';
+import { simCredentials, until } from '../helpers/sim.js';
+import { clusterRequest, profileRequest } from '../helpers/eks-helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start(faults: string[] = []) {
-  return (sim = await startSimulator({ timeScale: 0.001, faults, timings: { controlPlaneSeconds: 10, fargateProfileSeconds: 10, autoModeNodeSeconds: 20 } }));
+  return (sim = await startVirtualSimulator({ faults, timings: { controlPlaneSeconds: 10, fargateProfileSeconds: 10, autoModeNodeSeconds: 20 } }));
 }
 
 /** GET on the Kubernetes API with a token signed for `tokenFor`: the status, or the connection error's code. */

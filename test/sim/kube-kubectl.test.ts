@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_ACCESS_KEY_ID, SIM_REGION, SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { Pod } from '../../src/sim/kube/types.js';
 import { hasCommand } from '../helpers/commands.js';
-import { startTestBed, type TestBed } from './kube-helpers.js';
+import { startTestBed, type TestBed } from '../helpers/kube-helpers.js';
 
 const kubectlInstalled = hasCommand('kubectl');
 
@@ -127,9 +127,11 @@ describe.skipIf(!awsInstalled)('tokens minted by `aws eks get-token`', () => {
           req.on('error', reject);
           req.end();
         });
-      expect(await get(await mint('one'))).toBe(200);
-      expect(await get(await mint('two'))).toBe(200);
-      expect(await get(await mint('three'))).toBe(401);
+      // Each mint is a Python process that loads botocore: side by side, not one after another.
+      const [one, two, three] = await Promise.all([mint('one'), mint('two'), mint('three')]);
+      expect(await get(one)).toBe(200);
+      expect(await get(two)).toBe(200);
+      expect(await get(three)).toBe(401);
     } finally {
       await bed.close();
     }

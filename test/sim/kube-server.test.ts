@@ -3,7 +3,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, ApiE
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEksToken } from '../../src/adapters/token.js';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
-import { startTestBed, type TestBed } from './kube-helpers.js';
+import { startTestBed, type TestBed } from '../helpers/kube-helpers.js';
 
 let bed: TestBed | undefined;
 afterEach(async () => {

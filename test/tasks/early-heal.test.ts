@@ -5,8 +5,8 @@ import type { FargateProfileView } from '../../src/core/pods.js';
 import { DEFAULT_WEBHOOK_GRACE_MS, EarlyCoreDnsHeal, type EarlyHealOptions } from '../../src/heal/early-heal.js';
 import { healCoreDns, newHealState } from '../../src/heal/coredns.js';
 import { watchForFailedProfiles } from '../../src/heal/profile-watch.js';
-import { FakeEks } from './fake-eks.js';
-import { FakeKube } from './fake-kube.js';
+import { FakeEks } from '../helpers/fake-eks.js';
+import { FakeKube } from '../helpers/fake-kube.js';
 
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 const kubeSystem: FargateProfileView = { name: 'fp-kube-system', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] };

@@ -9,7 +9,7 @@ import { eksctlDisplayLine, eksctlTask } from '../../src/tasks/eksctl.js';
 import { FLUSH_INTERVAL_MS, TAIL_LINES } from '../../src/tasks/eksctl-screen.js';
 import { chooseRenderer, listrRendererOptions } from '../../src/tasks/renderer.js';
 import { nodeOnlyPath, RECORDING_EKSCTL, recorded, recordingDir, removeTempDirs } from '../helpers/bin.js';
-import { quietLogger } from './listr-helpers.js';
+import { quietLogger } from '../helpers/listr-helpers.js';
 
 afterAll(removeTempDirs);
 

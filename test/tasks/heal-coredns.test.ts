@@ -1,6 +1,6 @@
 import { Listr } from 'listr2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { quietLogger } from './listr-helpers.js';
+import { quietLogger } from '../helpers/listr-helpers.js';
 import { KubeApiError } from '../../src/adapters/kube.js';
 import { pollDelays, restartDelays } from '../../src/core/backoff.js';
 import type { FargateProfileView } from '../../src/core/pods.js';
@@ -8,7 +8,7 @@ import { ExitCode } from '../../src/errors.js';
 import type { CoreDnsRecord } from '../../src/report.js';
 import { CoreDnsHealError, healCoreDns, type HealCoreDnsOptions } from '../../src/heal/coredns.js';
 import { healCoreDnsTask, HEAL_COREDNS_TITLE } from '../../src/tasks/heal-coredns.js';
-import { ec2Node, FakeKube } from './fake-kube.js';
+import { ec2Node, FakeKube } from '../helpers/fake-kube.js';
 
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 const labelProfile: FargateProfileView = { name: 'fp-coredns', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] };

@@ -1,16 +1,17 @@
 // What a failed create lists as left in AWS: looked up once at the end, against the simulator's EKS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEksApi } from '../../src/adapters/eks.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { startVirtualSimulator } from '../helpers/in-process.js';
 import { deleteCommand, lookWhatIsLeft } from '../../src/pipelines/left-in-aws.js';
-import { createSimCluster, simCredentials, until } from '../adapters/sim-helpers.js';
+import { createSimCluster, simCredentials, until } from '../helpers/sim.js';
 import { closedPort } from '../helpers/network.js';
 
 let sim: Simulator;
 
 beforeAll(async () => {
   // The control plane of `creating` stays CREATING for the whole test: its timing holds it there.
-  sim = await startSimulator({ timeScale: 0.001, timings: { controlPlaneSeconds: 1_000_000 } });
+  sim = await startVirtualSimulator({ timings: { controlPlaneSeconds: 1_000_000 } });
   createSimCluster(sim, 'creating', '1.31');
 });
 
@@ -32,7 +33,7 @@ describe('lookWhatIsLeft', () => {
   });
 
   it('the profiles EKS lists and those the run saw, once each', async () => {
-    const fast = await startSimulator({ timeScale: 0.001 });
+    const fast = await startVirtualSimulator();
     try {
       createSimCluster(fast, 'demo', '1.31');
       await until(fast, 'cluster ACTIVE', () => fast.world.describeCluster('demo').status === 'ACTIVE');

@@ -4,7 +4,7 @@ import { EksApiError } from '../../src/adapters/eks.js';
 import { ExitCode } from '../../src/errors.js';
 import { watchForFailedProfiles } from '../../src/heal/profile-watch.js';
 import { ProfileWaitError } from '../../src/heal/wait-profiles.js';
-import { FakeEks, throttled } from './fake-eks.js';
+import { FakeEks, throttled } from '../helpers/fake-eks.js';
 
 const steady = () => pollDelays({ random: () => 0 }); // 1000, 1500, 2250, 3375, 5000, 5000, …
 const clusterMissing = () => new EksApiError('notFound', 'ListFargateProfiles', 'ResourceNotFoundException: No cluster found');

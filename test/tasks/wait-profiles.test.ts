@@ -1,12 +1,12 @@
 import { Listr } from 'listr2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { quietLogger } from './listr-helpers.js';
+import { quietLogger } from '../helpers/listr-helpers.js';
 import { pollDelays, systemClock } from '../../src/core/backoff.js';
 import { ExitCode, SafeEksctlError } from '../../src/errors.js';
 import type { ProfileRecord } from '../../src/report.js';
 import { ProfileWaitError, profilesToWaitFor, waitForProfile, waitForProfiles } from '../../src/heal/wait-profiles.js';
 import { waitProfilesTask, WAIT_PROFILES_TITLE } from '../../src/tasks/wait-profiles.js';
-import { accessDenied, FakeEks, notFound, serverError, throttled } from './fake-eks.js';
+import { accessDenied, FakeEks, notFound, serverError, throttled } from '../helpers/fake-eks.js';
 
 const steady = () => pollDelays({ random: () => 0 }); // 1000, 1500, 2250, 3375, 5000, 5000, …
 

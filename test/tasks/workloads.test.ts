@@ -10,7 +10,7 @@ import type { WorkloadRecord } from '../../src/report.js';
 import { healWorkloads, WorkloadHealError, type HealWorkloadsOptions } from '../../src/heal/workloads.js';
 import { healWorkloadsTask, HEAL_WORKLOADS_TITLE } from '../../src/tasks/workloads.js';
 import { unscheduledPod } from '../helpers/pods.js';
-import { quietLogger } from './listr-helpers.js';
+import { quietLogger } from '../helpers/listr-helpers.js';
 
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 const apps: FargateProfileView = { name: 'fp-apps', selectors: [{ namespace: 'apps' }] };

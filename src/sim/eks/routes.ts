@@ -1,6 +1,7 @@
 // The EKS operations the simulator answers, on the paths and with the answer members of the API model
 // (@aws-sdk/client-eks schemas: e.g. CreateFargateProfile = POST /clusters/{clusterName}/fargate-profiles).
 import type { World } from '../world.js';
+import { EKS_OPERATIONS, type EksOperation } from './operations.js';
 import { paginate, parseRequest } from './requests.js';
 
 export interface EksCall {
@@ -10,7 +11,7 @@ export interface EksCall {
 }
 
 export interface EksRoute {
-  operation: string;
+  operation: EksOperation;
   method: 'GET' | 'POST' | 'DELETE';
   path: RegExp;
   handle(world: World, call: EksCall): object;
@@ -27,15 +28,14 @@ const NODEGROUP = /^\/clusters\/([^/]+)\/node-groups\/([^/]+)$/;
 const UPDATE_CONFIG = /^\/clusters\/([^/]+)\/update-config$/;
 const UPDATE = /^\/clusters\/([^/]+)\/updates\/([^/]+)$/;
 
-export const EKS_ROUTES: readonly EksRoute[] = [
-  {
-    operation: 'CreateCluster',
+/** One route per operation: the type makes the operation list and the routes agree. */
+const ROUTES: Record<EksOperation, Omit<EksRoute, 'operation'>> = {
+  CreateCluster: {
     method: 'POST',
     path: CLUSTERS,
     handle: (world, { body }) => ({ cluster: world.createCluster(parseRequest('CreateCluster', body)) }),
   },
-  {
-    operation: 'ListClusters',
+  ListClusters: {
     method: 'GET',
     path: CLUSTERS,
     handle: (world, { query }) => {
@@ -43,40 +43,34 @@ export const EKS_ROUTES: readonly EksRoute[] = [
       return { clusters: names, nextToken };
     },
   },
-  {
-    operation: 'DescribeCluster',
+  DescribeCluster: {
     method: 'GET',
     path: CLUSTER,
     handle: (world, { params: [name] }) => ({ cluster: world.describeCluster(name!) }),
   },
-  {
-    operation: 'DeleteCluster',
+  DeleteCluster: {
     method: 'DELETE',
     path: CLUSTER,
     handle: (world, { params: [name] }) => ({ cluster: world.deleteCluster(name!) }),
   },
-  {
-    operation: 'UpdateClusterConfig',
+  UpdateClusterConfig: {
     method: 'POST',
     path: UPDATE_CONFIG,
     handle: (world, { params: [name], body }) => ({ update: world.updateClusterConfig(parseRequest('UpdateClusterConfig', body, { name: name! })) }),
   },
-  {
-    operation: 'DescribeUpdate',
+  DescribeUpdate: {
     method: 'GET',
     path: UPDATE,
     handle: (world, { params: [name, id] }) => ({ update: world.describeUpdate(name!, id!) }),
   },
-  {
-    operation: 'CreateFargateProfile',
+  CreateFargateProfile: {
     method: 'POST',
     path: PROFILES,
     handle: (world, { params: [clusterName], body }) => ({
       fargateProfile: world.createFargateProfile(parseRequest('CreateFargateProfile', body, { clusterName: clusterName! })),
     }),
   },
-  {
-    operation: 'ListFargateProfiles',
+  ListFargateProfiles: {
     method: 'GET',
     path: PROFILES,
     handle: (world, { params: [clusterName], query }) => {
@@ -84,28 +78,24 @@ export const EKS_ROUTES: readonly EksRoute[] = [
       return { fargateProfileNames: names, nextToken };
     },
   },
-  {
-    operation: 'DescribeFargateProfile',
+  DescribeFargateProfile: {
     method: 'GET',
     path: PROFILE,
     handle: (world, { params: [clusterName, name] }) => ({ fargateProfile: world.describeFargateProfile(clusterName!, name!) }),
   },
-  {
-    operation: 'DeleteFargateProfile',
+  DeleteFargateProfile: {
     method: 'DELETE',
     path: PROFILE,
     handle: (world, { params: [clusterName, name] }) => ({ fargateProfile: world.deleteFargateProfile(clusterName!, name!) }),
   },
-  {
-    operation: 'CreateAddon',
+  CreateAddon: {
     method: 'POST',
     path: ADDONS,
     handle: (world, { params: [clusterName], body }) => ({
       addon: world.createAddon(parseRequest('CreateAddon', body, { clusterName: clusterName! })),
     }),
   },
-  {
-    operation: 'ListAddons',
+  ListAddons: {
     method: 'GET',
     path: ADDONS,
     handle: (world, { params: [clusterName], query }) => {
@@ -113,22 +103,19 @@ export const EKS_ROUTES: readonly EksRoute[] = [
       return { addons: names, nextToken };
     },
   },
-  {
-    operation: 'DescribeAddon',
+  DescribeAddon: {
     method: 'GET',
     path: ADDON,
     handle: (world, { params: [clusterName, name] }) => ({ addon: world.describeAddon(clusterName!, name!) }),
   },
-  {
-    operation: 'CreateNodegroup',
+  CreateNodegroup: {
     method: 'POST',
     path: NODEGROUPS,
     handle: (world, { params: [clusterName], body }) => ({
       nodegroup: world.createNodegroup(parseRequest('CreateNodegroup', body, { clusterName: clusterName! })),
     }),
   },
-  {
-    operation: 'ListNodegroups',
+  ListNodegroups: {
     method: 'GET',
     path: NODEGROUPS,
     handle: (world, { params: [clusterName], query }) => {
@@ -136,13 +123,14 @@ export const EKS_ROUTES: readonly EksRoute[] = [
       return { nodegroups: names, nextToken };
     },
   },
-  {
-    operation: 'DescribeNodegroup',
+  DescribeNodegroup: {
     method: 'GET',
     path: NODEGROUP,
     handle: (world, { params: [clusterName, name] }) => ({ nodegroup: world.describeNodegroup(clusterName!, name!) }),
   },
-];
+};
+
+export const EKS_ROUTES: readonly EksRoute[] = EKS_OPERATIONS.map((operation) => ({ operation, ...ROUTES[operation] }));
 
 /** The route for a method and path, with its decoded path parameters. */
 export function findRoute(method: string, pathname: string): { route: EksRoute; params: string[] } | undefined {

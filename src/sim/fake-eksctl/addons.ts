@@ -4,7 +4,7 @@
 // "before the nodegroups" go right after the control plane, the rest after the nodegroups, without waiting.
 import { CreateAddonCommand } from '@aws-sdk/client-eks';
 import type { AddonConfig, ClusterConfig } from './config.js';
-import type { ClusterRun } from './create-cluster.js';
+import type { ClusterRun } from './context.js';
 import { describeAwsError } from './eks.js';
 import { compareVersions } from './selectors.js';
 

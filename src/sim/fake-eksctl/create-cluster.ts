@@ -2,13 +2,14 @@
 // plane, the addons created before the nodegroups (not waited), wait for ACTIVE, Fargate profiles one at a time, 30 s,
 // the CoreDNS step when the selector rule holds, managed nodegroups in parallel, the other addons (metrics-server),
 // kubeconfig, for a fully private cluster public access off, "ready".
-import { CreateClusterCommand, DescribeClusterCommand, type CreateClusterCommandInput, type EKSClient } from '@aws-sdk/client-eks';
+import { resolve } from 'node:path';
+import { CreateClusterCommand, DescribeClusterCommand, type CreateClusterCommandInput } from '@aws-sdk/client-eks';
 import { createAddons, planAddons } from './addons.js';
 import { pollEvery } from './backoff.js';
 import type { ClusterConfig } from './config.js';
 import { disablePublicAccess, endpointAccess, PRIVATE_ONLY_WARNING } from './endpoints.js';
 import { EksctlError } from './errors.js';
-import { enterPhase, type RunContext } from './context.js';
+import { enterPhase, type ClusterRun } from './context.js';
 import { describeAwsError } from './eks.js';
 import { createFargateProfiles } from './fargate.js';
 import { callerIdentity, type CallerIdentity } from './identity.js';
@@ -42,10 +43,6 @@ export interface CreateClusterOptions {
   timeoutMs: number;
   kubeconfig: KubeconfigOptions;
   profile?: string;
-}
-
-export interface ClusterRun extends RunContext {
-  eks: EKSClient;
 }
 
 export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options: CreateClusterOptions): Promise<void> {
@@ -153,7 +150,7 @@ export async function createFargateAndCoreDns(
   );
   if (graceSleep) await ctx.sleep(FARGATE_WEBHOOK_GRACE_MS, ctx.signal);
   const [{ KubeAccess }, { scheduleCoreDnsOnFargate }] = await loadKubeSide();
-  const kube = await KubeAccess.connect(ctx.eks, cfg.name, cfg.region);
+  const kube = await KubeAccess.connect(ctx.eks, cfg.name, cfg.region, ctx.clock);
   if (!isCoreDnsSchedulableOnFargate(cfg.fargateProfiles, ctx.settings.eksctlVersion)) return;
   try {
     await scheduleCoreDnsOnFargate(kube, ctx.log, wait);
@@ -230,7 +227,7 @@ async function saveKubeconfig(ctx: ClusterRun, cfg: ClusterConfig, identity: Cal
   try {
     const { cluster } = await ctx.eks.send(new DescribeClusterCommand({ name: cfg.name }));
     writeKubeconfig(
-      path,
+      resolve(ctx.cwd, path),
       {
         clusterName: cfg.name,
         // eksctl's ClusterConfig.ID(): an Outposts cluster's tokens name its ID (pkg/utils/kubeconfig/kubeconfig.go).

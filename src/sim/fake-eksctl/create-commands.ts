@@ -11,6 +11,7 @@
 //   pkg/fargate/create.go            CreateOptions.Validate and ToFargateProfile (a generated `fp-` name)
 //   pkg/ctl/cmdutils/cmdutils.go     GetNameArg: one name argument at most
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { stringify } from 'yaml';
 import { FARGATEPROFILE_FLAGS_REFUSED_WITH_CONFIG, FLAGS_DRY_RUN_REFUSES, type EksctlCommand } from '../../core/eksctl-flags.js';
@@ -18,8 +19,7 @@ import type { Io } from '../../io.js';
 import { clusterDocumentFromFlags, dryRunYaml, generatedProfileName, keyValues, regionOf, withoutNodegroups } from './cluster-from-flags.js';
 import { readCommandLine, type CommandLine } from './command-line.js';
 import { parseClusterConfig, type ClusterConfig } from './config.js';
-import { simSleep } from './context.js';
-import type { ClusterRun } from './create-cluster.js';
+import { clockFor, type ClusterRun, type FakeEksctlOptions } from './context.js';
 import { parseGoDuration } from './duration.js';
 import { EksctlError } from './errors.js';
 import { createLogger } from './log.js';
@@ -39,7 +39,7 @@ const CREATE_CLUSTER_FLAGS_REJECTED_WITH_CONFIG = [
 export async function loadConfig(io: Io, file: string): Promise<ClusterConfig> {
   let source: string;
   try {
-    source = file === '-' ? await text(io.stdin) : readFileSync(file, 'utf8');
+    source = file === '-' ? await text(io.stdin) : readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (error) {
     throw new EksctlError(`reading config file "${file}": ${(error as Error).message}`);
   }
@@ -47,17 +47,27 @@ export async function loadConfig(io: Io, file: string): Promise<ClusterConfig> {
 }
 
 /** The AWS SDK and the command modules load only for commands that talk to AWS, so `version` and usage errors stay fast. */
-export async function runContext(io: Io, options: { verbose?: string | undefined; profile?: string | undefined }, region: string): Promise<ClusterRun> {
+export async function runContext(
+  io: Io,
+  options: { verbose?: string | undefined; profile?: string | undefined },
+  region: string,
+  embedding: FakeEksctlOptions,
+): Promise<ClusterRun> {
   const { createEksClient } = await import('./eks.js');
   const settings = readSettings(io.env);
+  const clock = clockFor(settings, embedding);
   const verbosity = Number(options.verbose ?? '3');
-  const log = createLogger(io.stdout, Number.isFinite(verbosity) ? verbosity : 3);
+  // eksctl stamps its lines with the time of day; run in a test's process, with the time of the test's clock.
+  const log = createLogger(io.stdout, Number.isFinite(verbosity) ? verbosity : 3, embedding.clock ? () => clock.date() : undefined);
   return {
     log,
     settings,
     env: io.env,
-    sleep: simSleep(settings.timeScale),
-    eks: createEksClient({ region, env: io.env, ...(options.profile ? { profile: options.profile } : {}) }),
+    cwd: io.cwd,
+    clock,
+    sleep: (simMs, signal) => clock.sleep(simMs, signal),
+    ...(embedding.signal ? { signal: embedding.signal } : {}),
+    eks: createEksClient({ region, env: io.env, clock, ...(options.profile ? { profile: options.profile } : {}) }),
   };
 }
 
@@ -85,7 +95,7 @@ function refuseWithConfig(line: CommandLine, flags: readonly string[]): void {
   if (line.args[0] !== undefined) throw new EksctlError('cannot use name argument when --config-file/-f is set');
 }
 
-export async function runCreateCluster(io: Io, words: readonly string[]): Promise<void> {
+export async function runCreateCluster(io: Io, words: readonly string[], embedding: FakeEksctlOptions = {}): Promise<void> {
   const line = commandLine('cluster', words, io);
   if (!line) return;
   const file = line.text('config-file');
@@ -114,7 +124,7 @@ export async function runCreateCluster(io: Io, words: readonly string[]): Promis
     throw new EksctlError('--kubeconfig and --auto-kubeconfig cannot be used at the same time');
   }
   const cfg = parseClusterConfig(stringify(doc), file ?? 'the command line');
-  const ctx = await runContext(io, { verbose: line.text('verbose'), profile: line.text('profile') }, cfg.region);
+  const ctx = await runContext(io, { verbose: line.text('verbose'), profile: line.text('profile') }, cfg.region, embedding);
   const { createCluster } = await import('./create-cluster.js');
   const kubeconfig = line.text('kubeconfig');
   await withClient(ctx, () =>
@@ -131,7 +141,7 @@ export async function runCreateCluster(io: Io, words: readonly string[]): Promis
   );
 }
 
-export async function runCreateFargateProfile(io: Io, words: readonly string[]): Promise<void> {
+export async function runCreateFargateProfile(io: Io, words: readonly string[], embedding: FakeEksctlOptions = {}): Promise<void> {
   const line = commandLine('fargateprofile', words, io);
   if (!line) return;
   const file = line.text('config-file');
@@ -143,7 +153,7 @@ export async function runCreateFargateProfile(io: Io, words: readonly string[]):
     cfg = profileFromFlags(line, io.env);
   }
   const timeoutMs = parseGoDuration(line.text('timeout') ?? '25m');
-  const ctx = await runContext(io, { verbose: line.text('verbose'), profile: line.text('profile') }, cfg.region);
+  const ctx = await runContext(io, { verbose: line.text('verbose'), profile: line.text('profile') }, cfg.region, embedding);
   const { createFargateProfile } = await import('./other-commands.js');
   await withClient(ctx, () => createFargateProfile(ctx, cfg, timeoutMs));
 }

@@ -2,6 +2,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import type { SimClock } from '../clock.js';
 
 /** eksctl's Go SDK retryer makes up to 13 attempts on throttling and server errors. */
 const EKSCTL_MAX_ATTEMPTS = 13;
@@ -14,21 +15,25 @@ export interface EksClientOptions {
   env: NodeJS.ProcessEnv;
   /** `-p/--profile`; only consulted when the environment carries no access key, as the SDK would do. */
   profile?: string;
+  /** The clock eksctl's other waits run on: its retries are scaled by it, and each call is work it waits for. */
+  clock: SimClock;
 }
 
-export function createEksClient({ region, env, profile }: EksClientOptions): EKSClient {
+export function createEksClient({ region, env, profile, clock }: EksClientOptions): EKSClient {
   const endpoint = env.AWS_ENDPOINT_URL_EKS || env.AWS_ENDPOINT_URL || undefined;
   // Every other wait of the fake eksctl runs on simulated time; its SDK retries must too, or a throttled run at time
-  // scale 0.01 sits through real 20-second backoffs.
-  const timeScale = Number(env.SAFE_EKSCTL_SIM_TIME_SCALE ?? '1') || 1;
-  return new EKSClient({
+  // scale 0.01 sits through real 20-second backoffs. On virtual time they take no time at all (scale 0), and the
+  // call, retries included, is work the clock waits for.
+  const client = new EKSClient({
     region,
     retryStrategy: new ConfiguredRetryStrategy(EKSCTL_MAX_ATTEMPTS, (attempt) =>
-      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt) * Math.random() * timeScale,
+      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt) * Math.random() * clock.scale,
     ),
     ...(endpoint ? { endpoint } : {}),
     ...(envCredentials(env) ? { credentials: envCredentials(env) } : profile ? { profile } : {}),
   });
+  client.middlewareStack.add((next) => (args) => clock.track(() => next(args)), { step: 'initialize', priority: 'high', name: 'simulatedClockWork' });
+  return client;
 }
 
 function envCredentials(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefined {

@@ -6,7 +6,7 @@
 import { DescribeUpdateCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import { pollEvery } from './backoff.js';
 import type { ClusterConfig } from './config.js';
-import type { ClusterRun } from './create-cluster.js';
+import type { ClusterRun } from './context.js';
 import { describeAwsError } from './eks.js';
 
 /** eksctl's update waiter starts at 30 s between looks (pkg/eks/waiter/waiter.go MinDelay). */

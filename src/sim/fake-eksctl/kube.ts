@@ -3,6 +3,7 @@
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createEksToken } from '../../adapters/token.js';
+import type { SimClock } from '../clock.js';
 import { clientCredentials, describeAwsError } from './eks.js';
 
 export interface KubeClients {
@@ -12,6 +13,7 @@ export interface KubeClients {
 
 export class KubeAccess {
   private clients: KubeClients | undefined;
+  private lastSignedAt: number | undefined;
 
   constructor(
     private readonly eks: EKSClient,
@@ -19,12 +21,14 @@ export class KubeAccess {
     private readonly region: string,
     private readonly endpoint: string,
     private readonly caData: string,
+    /** Each call, a new token and the retry included, is work this clock waits for. */
+    private readonly clock: SimClock,
     /** What tokens are signed for: the cluster's ID on Outposts (eksctl's ClusterConfig.ID()), its name elsewhere. */
     private readonly tokenId: string = clusterName,
   ) {}
 
   /** eksctl's NewStdClientSet: DescribeCluster for the endpoint and CA, then a client with a fresh token. */
-  static async connect(eks: EKSClient, clusterName: string, region: string): Promise<KubeAccess> {
+  static async connect(eks: EKSClient, clusterName: string, region: string, clock: SimClock): Promise<KubeAccess> {
     let cluster;
     try {
       ({ cluster } = await eks.send(new DescribeClusterCommand({ name: clusterName })));
@@ -34,17 +38,30 @@ export class KubeAccess {
     const endpoint = cluster?.endpoint;
     const caData = cluster?.certificateAuthority?.data;
     if (!endpoint || !caData) throw new Error(`failed to get ClientSet: cluster "${clusterName}" has no endpoint or CA yet`);
-    return new KubeAccess(eks, clusterName, region, endpoint, caData, cluster?.id ?? clusterName);
+    return new KubeAccess(eks, clusterName, region, endpoint, caData, clock, cluster?.id ?? clusterName);
   }
 
-  async call<T>(request: (clients: KubeClients) => Promise<T>): Promise<T> {
-    try {
-      return await request(await this.current());
-    } catch (error) {
-      if (!(error instanceof ApiException) || error.code !== 401) throw error;
-      this.clients = undefined;
-      return request(await this.current());
-    }
+  call<T>(request: (clients: KubeClients) => Promise<T>): Promise<T> {
+    return this.clock.track(async () => {
+      try {
+        return await request(await this.current());
+      } catch (error) {
+        if (!(error instanceof ApiException) || error.code !== 401) throw error;
+        this.clients = undefined;
+        return request(await this.current());
+      }
+    });
+  }
+
+  /**
+   * Now, but on virtual time at least a second after the last token: simulated minutes there pass in a real instant,
+   * and X-Amz-Date counts whole seconds, so a token signed again after a 401 would be the very token refused.
+   */
+  private signingTime(): Date {
+    const now = Date.now();
+    const at = this.clock.virtual && this.lastSignedAt !== undefined ? Math.max(now, this.lastSignedAt + 1000) : now;
+    this.lastSignedAt = at;
+    return new Date(at);
   }
 
   private async current(): Promise<KubeClients> {
@@ -53,6 +70,7 @@ export class KubeAccess {
       clusterName: this.tokenId,
       region: this.region,
       credentials: await clientCredentials(this.eks),
+      now: this.signingTime(),
     });
     const config = new KubeConfig();
     config.loadFromClusterAndUser(

@@ -1,10 +1,12 @@
 // The fake eksctl's command line, parsed the way eksctl's cobra/pflag setup treats it. Exit codes as eksctl's:
 // 0 on success, 1 on any error (printed as `Error: …` on stderr), or the code an `eksctl-exit` fault asks for.
+// bin/fake-eksctl.js runs it as a process; ./in-process.ts runs it inside a test's process, on the test's clock.
 import { Command, CommanderError } from 'commander';
 import { stringify } from 'yaml';
 import { eksctlFlagsOf, type EksctlCommand } from '../../core/eksctl-flags.js';
 import { flagTable, readArgs } from '../../core/pflag.js';
 import type { Io } from '../../io.js';
+import type { FakeEksctlOptions } from './context.js';
 import { loadConfig, runContext, runCreateCluster, runCreateFargateProfile, withClient } from './create-commands.js';
 import { EksctlError } from './errors.js';
 import { parseGoDuration } from './duration.js';
@@ -12,7 +14,8 @@ import { readSettings } from './settings.js';
 
 type Options = Record<string, unknown>;
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/** Runs one eksctl command line with `io` (its streams, environment and working directory) to its exit code. */
+export async function main(argv: readonly string[], io: Io, embedding: FakeEksctlOptions = {}): Promise<number> {
   let exitCode = 0;
   const fail = (error: unknown) => {
     io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -20,10 +23,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   };
   const create = createCommand(argv);
   if (create) {
-    await (create.command === 'cluster' ? runCreateCluster : runCreateFargateProfile)(io, create.words).catch(fail);
+    await (create.command === 'cluster' ? runCreateCluster : runCreateFargateProfile)(io, create.words, embedding).catch(fail);
     return exitCode;
   }
-  const program = buildProgram(io, (promise) => promise.catch(fail));
+  const program = buildProgram(io, (promise) => promise.catch(fail), embedding);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -37,7 +40,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return exitCode;
 }
 
-function buildProgram(io: Io, guard: (work: Promise<void>) => Promise<void>): Command {
+function buildProgram(io: Io, guard: (work: Promise<void>) => Promise<void>, embedding: FakeEksctlOptions): Command {
   const program = new Command('eksctl')
     .description('The official CLI for Amazon EKS (simulated)')
     .exitOverride()
@@ -70,7 +73,7 @@ function buildProgram(io: Io, guard: (work: Promise<void>) => Promise<void>): Co
     .option('-n, --name <name>', 'EKS cluster name')
     .option('-o, --output <format>', 'specifies the output format (valid option: table, json, yaml)', 'table')
     .option('-A, --all-regions [bool]', 'List clusters across all supported regions')
-    .action((name: string | undefined, options: Options, cmd: Command) => guard(runGetCluster(io, name, options, cmd)));
+    .action((name: string | undefined, options: Options, cmd: Command) => guard(runGetCluster(io, name, options, cmd, embedding)));
 
   const del = program.command('delete').description('Delete resource(s)');
   common(del.command('cluster').argument('[name]').description('Delete a cluster'))
@@ -78,7 +81,7 @@ function buildProgram(io: Io, guard: (work: Promise<void>) => Promise<void>): Co
     .option('-w, --wait [bool]', 'wait for deletion of all resources before exiting')
     .option('--force [bool]', 'Force deletion to continue when errors occur')
     .option('--disable-nodegroup-eviction [bool]', 'Force drain to use delete, even if eviction is supported')
-    .action((name: string | undefined, options: Options, cmd: Command) => guard(runDeleteCluster(io, name, options, cmd)));
+    .action((name: string | undefined, options: Options, cmd: Command) => guard(runDeleteCluster(io, name, options, cmd, embedding)));
 
   return program;
 }
@@ -129,11 +132,11 @@ async function clusterTarget(io: Io, nameArg: string | undefined, options: Optio
   return { name, region };
 }
 
-async function runGetCluster(io: Io, nameArg: string | undefined, options: Options, cmd: Command): Promise<void> {
+async function runGetCluster(io: Io, nameArg: string | undefined, options: Options, cmd: Command, embedding: FakeEksctlOptions): Promise<void> {
   const { name, region } = await clusterTarget(io, nameArg, options, cmd);
   const output = String(options.output);
   if (!['table', 'json', 'yaml'].includes(output)) throw new EksctlError(`unknown output printer type: ${output}`);
-  const ctx = await runContext(io, { verbose: String(options.verbose), ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) }, region);
+  const ctx = await runContext(io, { verbose: String(options.verbose), ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) }, region, embedding);
   const { getClusters } = await import('./other-commands.js');
   await withClient(ctx, async () => {
     const printed = await getClusters(ctx, region, name, output === 'yaml' ? 'json' : output);
@@ -141,11 +144,11 @@ async function runGetCluster(io: Io, nameArg: string | undefined, options: Optio
   });
 }
 
-async function runDeleteCluster(io: Io, nameArg: string | undefined, options: Options, cmd: Command): Promise<void> {
+async function runDeleteCluster(io: Io, nameArg: string | undefined, options: Options, cmd: Command, embedding: FakeEksctlOptions): Promise<void> {
   const { name, region } = await clusterTarget(io, nameArg, options, cmd);
   if (!name) throw new EksctlError('--name must be set');
   const timeoutMs = parseGoDuration(String(options.timeout));
-  const ctx = await runContext(io, { verbose: String(options.verbose), ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) }, region);
+  const ctx = await runContext(io, { verbose: String(options.verbose), ...(typeof options.profile === 'string' ? { profile: options.profile } : {}) }, region, embedding);
   const { deleteCluster } = await import('./other-commands.js');
   await withClient(ctx, () => deleteCluster(ctx, name, region, timeoutMs, isOn(options.wait)));
 }

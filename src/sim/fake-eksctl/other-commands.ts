@@ -10,8 +10,8 @@ import {
 import { pollEvery } from './backoff.js';
 import type { ClusterConfig } from './config.js';
 import { EksctlError } from './errors.js';
-import { enterPhase } from './context.js';
-import { createFargateAndCoreDns, type ClusterRun } from './create-cluster.js';
+import { enterPhase, type ClusterRun } from './context.js';
+import { createFargateAndCoreDns } from './create-cluster.js';
 import { describeAwsError, errorName } from './eks.js';
 import { deleteFargateProfiles } from './fargate.js';
 import { callerIdentity } from './identity.js';

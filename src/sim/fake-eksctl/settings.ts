@@ -6,16 +6,20 @@ export const DEFAULT_EKSCTL_VERSION = '0.230.0';
 /** eksctl v0.230.0's api.DefaultVersion (pkg/apis/eksctl.io/v1alpha5/types.go). */
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
 
+/** The time scale of a simulator on virtual time (src/sim/index.ts sets it). */
+export const VIRTUAL_TIME_SCALE = 'virtual';
+
 export interface FakeEksctlSettings {
-  /** Real seconds per simulated second. */
-  timeScale: number;
+  /** Real seconds per simulated second; undefined when the simulator runs on virtual time. */
+  timeScale: number | undefined;
   eksctlVersion: string;
   faults: Faults;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): FakeEksctlSettings {
-  const timeScale = Number(env.SAFE_EKSCTL_SIM_TIME_SCALE ?? '1');
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+  const virtual = env.SAFE_EKSCTL_SIM_TIME_SCALE === VIRTUAL_TIME_SCALE;
+  const timeScale = virtual ? undefined : Number(env.SAFE_EKSCTL_SIM_TIME_SCALE ?? '1');
+  if (timeScale !== undefined && (!(timeScale > 0) || !Number.isFinite(timeScale))) {
     throw new EksctlError(`SAFE_EKSCTL_SIM_TIME_SCALE must be a positive number, got "${env.SAFE_EKSCTL_SIM_TIME_SCALE}"`);
   }
   return {

@@ -1,5 +1,5 @@
-// Pod admission as the simulated API server runs it: the EKS Fargate mutating webhook, and what a create request's
-// options and the faults make of it (dry runs, a slow webhook, a refused dry run).
+// Pod admission as the simulated API server runs it: the defaults of a pod spec, the EKS Fargate mutating webhook, and
+// what a create request's options and the faults make of it (dry runs, a slow webhook, a refused dry run).
 //
 // The webhook is the MutatingWebhookConfiguration 0500-amazon-eks-fargate-mutation.amazonaws.com: CREATE on pods,
 // sideEffects None (so the API server calls it on dry runs too), failurePolicy Ignore, timeoutSeconds 5
@@ -11,8 +11,36 @@ import type { Pod } from './types.js';
 export const COMPUTE_TYPE_ANNOTATION = 'eks.amazonaws.com/compute-type';
 export const FARGATE_PROFILE_LABEL = 'eks.amazonaws.com/fargate-profile';
 export const FARGATE_SCHEDULER = 'fargate-scheduler';
+export const DEFAULT_SCHEDULER = 'default-scheduler';
 /** The webhook's timeoutSeconds: the API server waits no longer for its answer. */
 export const WEBHOOK_TIMEOUT_SECONDS = 5;
+
+/** The API server's defaults for a new pod, before the webhook sees it. */
+export function applyPodDefaults(pod: Pod): void {
+  const spec = pod.spec;
+  spec.schedulerName ??= DEFAULT_SCHEDULER;
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  spec.priority ??= 0;
+  const tolerations = (spec.tolerations as { key?: string }[] | undefined) ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as { key: string });
+  }
+  spec.tolerations = tolerations;
+  for (const c of spec.containers ?? []) {
+    c.imagePullPolicy ??= 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+  }
+  pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
+}
 
 /**
  * Mutates a pod as the Fargate webhook does when an ACTIVE profile it sees matches: fargate-scheduler and the profile

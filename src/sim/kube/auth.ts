@@ -21,8 +21,8 @@ export interface TokenCheckOptions {
   clusterNames(): string[];
   /** Real epoch ms now. Tokens are signed on the real clock by kubectl, the AWS CLI and the product alike. */
   realNow(): number;
-  /** Real seconds per simulated second, to measure a token's age in simulated seconds. */
-  scale: number;
+  /** A token's age in simulated ms, given its age in real ms (the token itself: virtual time counts from its first use). */
+  simulatedAgeMs(realAgeMs: number, token: string): number;
   /** Fault token-ttl: tokens older than this many simulated seconds are refused. */
   tokenTtlSeconds?: number;
 }
@@ -52,7 +52,7 @@ export async function checkBearerToken(authorization: string | undefined, option
   const realAge = options.realNow() - signedAt;
   if (realAge < -EKS_TOKEN_MAX_AGE_MS) return { ok: false, why: 'token signed in the future' };
   if (options.tokenTtlSeconds !== undefined) {
-    if (realAge / options.scale > options.tokenTtlSeconds * 1000) return { ok: false, why: 'token expired (token-ttl)' };
+    if (options.simulatedAgeMs(realAge, bearer) > options.tokenTtlSeconds * 1000) return { ok: false, why: 'token expired (token-ttl)' };
   } else if (realAge > EKS_TOKEN_MAX_AGE_MS) {
     return { ok: false, why: 'token expired' };
   }

@@ -9,8 +9,10 @@ import { labelSelectorMatches } from './matching.js';
 import { coreDnsDeployment, metricsServerDeployment } from './coredns.js';
 import { nameSuffixes } from './names.js';
 import { resourceType, type ResourceName } from './resources.js';
+import { StatusError } from './status.js';
 import { KubeStoreError, ObjectStore, rfc3339 } from './store.js';
 import type { Deployment, KubeObject, Pod, WorkloadSpec } from './types.js';
+import { applyDeploymentDefaults, assertPodSpecUnchanged, validateWorkload } from './validation.js';
 import { syncAllWorkloads, type WorkloadContext } from './workloads.js';
 
 export type { FargateProfileView } from './matching.js';
@@ -30,17 +32,6 @@ export interface KubeClusterOptions {
   timings?: Partial<PodTimings>;
   /** EKS Auto Mode: the nodes default-scheduler pods land on are Auto Mode's (`eks.amazonaws.com/compute-type: auto`). */
   autoMode?: boolean;
-}
-
-/** A request the API server must refuse, with the Status reason and code it answers with. */
-export class KubeApiError extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-    readonly reason: string,
-  ) {
-    super(message);
-  }
 }
 
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -130,7 +121,7 @@ export class KubeCluster {
   stop(): void {
     this.stopped = true;
     this.pods.stop();
-    for (const t of this.syncTimers.values()) clearTimeout(t);
+    for (const t of this.syncTimers.values()) this.options.clock.clearTimeout(t);
     this.syncTimers.clear();
   }
 
@@ -159,13 +150,13 @@ export class KubeCluster {
     if (type.namespaced) {
       const ns = namespace ?? object.metadata.namespace ?? 'default';
       if (object.metadata.namespace && object.metadata.namespace !== ns) {
-        throw new KubeApiError('the namespace of the provided object does not match the namespace sent on the request', 400, 'BadRequest');
+        throw new StatusError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
       }
-      if (!this.store.get('namespaces', undefined, ns)) throw new KubeApiError(`namespaces "${ns}" not found`, 404, 'NotFound');
+      if (!this.store.get('namespaces', undefined, ns)) throw new StatusError(404, 'NotFound', `namespaces "${ns}" not found`);
       object.metadata.namespace = ns;
     }
     if (!object.metadata.name && !object.metadata.generateName) {
-      throw new KubeApiError(`${type.kind} in version "v1" cannot be handled as a ${type.kind}: name or generateName is required`, 422, 'Invalid');
+      throw new StatusError(422, 'Invalid', `${type.kind} in version "v1" cannot be handled as a ${type.kind}: name or generateName is required`);
     }
     if (['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(resource)) validateWorkload(object as KubeObject & { spec: WorkloadSpec }, type.kind);
     if (resource === 'deployments') applyDeploymentDefaults(object as Deployment);
@@ -195,7 +186,7 @@ export class KubeCluster {
   update(resource: ResourceName, input: KubeObject, subresource?: 'status'): KubeObject {
     const type = resourceType(resource)!;
     const current = this.store.get(resource, input.metadata.namespace, input.metadata.name);
-    if (!current) throw new KubeApiError(`${type.resource}${type.group ? '.' + type.group : ''} "${input.metadata.name}" not found`, 404, 'NotFound');
+    if (!current) throw new StatusError(404, 'NotFound', `${type.resource}${type.group ? '.' + type.group : ''} "${input.metadata.name}" not found`);
     let next: KubeObject;
     if (subresource === 'status') {
       next = { ...current, status: input.status };
@@ -208,7 +199,7 @@ export class KubeCluster {
         validateWorkload(next as KubeObject & { spec: WorkloadSpec }, type.kind);
         const currentSelector = (current.spec as WorkloadSpec).selector;
         if (JSON.stringify(currentSelector) !== JSON.stringify((next.spec as WorkloadSpec).selector) && resource !== 'replicasets') {
-          throw new KubeApiError(`${type.kind}.apps "${current.metadata.name}" is invalid: spec.selector: Invalid value: field is immutable`, 422, 'Invalid');
+          throw new StatusError(422, 'Invalid', `${type.kind}.apps "${current.metadata.name}" is invalid: spec.selector: Invalid value: field is immutable`);
         }
       }
       if (type.hasGeneration) {
@@ -225,10 +216,10 @@ export class KubeCluster {
   delete(resource: ResourceName, namespace: string | undefined, name: string): KubeObject {
     const type = resourceType(resource)!;
     if (resource === 'namespaces' && DEFAULT_NAMESPACES.includes(name)) {
-      throw new KubeApiError(`namespaces "${name}" is forbidden: this namespace may not be deleted`, 403, 'Forbidden');
+      throw new StatusError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
     }
     const gone = resource === 'pods' ? this.deletePod(namespace ?? 'default', name) : this.store.delete(resource, namespace, name);
-    if (!gone) throw new KubeApiError(`${type.resource}${type.group ? '.' + type.group : ''} "${name}" not found`, 404, 'NotFound');
+    if (!gone) throw new StatusError(404, 'NotFound', `${type.resource}${type.group ? '.' + type.group : ''} "${name}" not found`);
     this.sync();
     return gone;
   }
@@ -289,7 +280,7 @@ export class KubeCluster {
     } catch (error) {
       if (error instanceof KubeStoreError) {
         const code = error.reason === 'NotFound' ? 404 : 409;
-        throw new KubeApiError(error.message, code, error.reason);
+        throw new StatusError(code, error.reason, error.message);
       }
       throw error;
     }
@@ -303,44 +294,4 @@ export class KubeCluster {
 
 function namespaceMeta(name: string): KubeObject['metadata'] {
   return { name, uid: '', resourceVersion: '', creationTimestamp: '', labels: { 'kubernetes.io/metadata.name': name } };
-}
-
-function validateWorkload(object: KubeObject & { spec: WorkloadSpec }, kind: string): void {
-  const spec = object.spec;
-  const where = `${kind}.apps "${object.metadata.name || object.metadata.generateName}" is invalid`;
-  if (!spec || !spec.selector || (!spec.selector.matchLabels && !spec.selector.matchExpressions)) {
-    throw new KubeApiError(`${where}: spec.selector: Required value`, 422, 'Invalid');
-  }
-  if (!spec.template?.spec?.containers?.length) {
-    throw new KubeApiError(`${where}: spec.template.spec.containers: Required value`, 422, 'Invalid');
-  }
-  if (!labelSelectorMatches(spec.selector, spec.template.metadata?.labels ?? {})) {
-    throw new KubeApiError(`${where}: spec.template.metadata.labels: Invalid value: \`selector\` does not match template \`labels\``, 422, 'Invalid');
-  }
-}
-
-function applyDeploymentDefaults(d: Deployment): void {
-  d.spec.replicas ??= 1;
-  d.spec.revisionHistoryLimit ??= 10;
-  d.spec.progressDeadlineSeconds ??= 600;
-  d.spec.strategy ??= { type: 'RollingUpdate' };
-  if ((d.spec.strategy.type ?? 'RollingUpdate') === 'RollingUpdate') {
-    d.spec.strategy.type = 'RollingUpdate';
-    d.spec.strategy.rollingUpdate = { maxSurge: '25%', maxUnavailable: '25%', ...d.spec.strategy.rollingUpdate };
-  }
-  d.spec.template.spec.schedulerName ??= 'default-scheduler';
-  d.spec.template.spec.restartPolicy ??= 'Always';
-  d.spec.template.spec.dnsPolicy ??= 'ClusterFirst';
-}
-
-/** Pod specs are immutable except container images (and a few fields nobody here changes). */
-function assertPodSpecUnchanged(current: Pod, next: Pod): void {
-  const strip = (p: Pod) => JSON.stringify({ ...p.spec, containers: p.spec.containers.map((c) => ({ ...c, image: undefined })) });
-  if (strip(current) !== strip(next)) {
-    throw new KubeApiError(
-      `Pod "${current.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`,
-      422,
-      'Invalid',
-    );
-  }
 }

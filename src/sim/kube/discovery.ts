@@ -1,4 +1,5 @@
 // Legacy discovery documents (/api, /apis, /api/v1, /apis/apps/v1) in the shapes kubectl and client-go read.
+import type { KubeCluster } from './cluster.js';
 import { RESOURCE_TYPES, type ResourceType } from './resources.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -42,4 +43,36 @@ function resourceEntry(type: ResourceType) {
     ...(type.shortNames ? { shortNames: type.shortNames } : {}),
     ...(type.categories ? { categories: type.categories } : {}),
   };
+}
+
+/** The discovery document at `path` (and `/version`), or undefined when the path is not one. */
+export function discovery(cluster: KubeCluster, path: string, serverAddress: string): unknown {
+  switch (path) {
+    case '/version': {
+      const [major, minor] = cluster.kubernetesVersion.split('.');
+      return {
+        major,
+        minor: `${minor}+`,
+        gitVersion: cluster.gitVersion,
+        gitCommit: '7f9249a8a1b6c0e9d5f4e3b2c1a0f9e8d7c6b5a4',
+        gitTreeState: 'clean',
+        buildDate: '2025-05-14T20:40:05Z',
+        goVersion: 'go1.23.8',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      };
+    }
+    case '/api':
+      return apiVersions(serverAddress);
+    case '/apis':
+      return apiGroupList();
+    case '/api/v1':
+      return apiResourceList('');
+    case '/apis/apps':
+      return apiGroup('apps');
+    case '/apis/apps/v1':
+      return apiResourceList('apps');
+    default:
+      return undefined;
+  }
 }

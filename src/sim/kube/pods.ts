@@ -1,15 +1,16 @@
-// Pod admission (the EKS Fargate mutating webhook), scheduling (default-scheduler onto EC2 nodes, fargate-scheduler
-// onto a node of its own) and the kubelet's part (ContainerCreating → Running/Ready), on the simulated clock.
+// A pod's life on the simulated clock: admission (./admission.ts: defaults, the EKS Fargate webhook), scheduling
+// (default-scheduler onto EC2 nodes, fargate-scheduler onto a node of its own: ./nodes.ts) and the kubelet's part
+// (ContainerCreating → Running/Ready).
+import type { SimClock } from '../clock.js';
 import type { Faults } from '../faults.js';
-import { admitToFargate, COMPUTE_TYPE_ANNOTATION, FARGATE_SCHEDULER } from './admission.js';
+import { admitToFargate, applyPodDefaults, COMPUTE_TYPE_ANNOTATION, DEFAULT_SCHEDULER, FARGATE_SCHEDULER } from './admission.js';
 import type { FargateProfileView } from './matching.js';
 import { AddressPool } from './names.js';
+import { isFargateNode, nodeInternalIp, nodeObject, unschedulableMessage, type NodeKind } from './nodes.js';
 import { rfc3339, type ObjectStore } from './store.js';
 import type { Condition, ContainerStatus, EventObject, KubeObject, NodeObject, Pod } from './types.js';
 
 export { COMPUTE_TYPE_ANNOTATION };
-export const DEFAULT_SCHEDULER = 'default-scheduler';
-export const FARGATE_TAINT = { key: COMPUTE_TYPE_ANNOTATION, value: 'fargate', effect: 'NoSchedule' };
 
 export interface PodTimings {
   fargatePodStartSeconds: number;
@@ -18,7 +19,7 @@ export interface PodTimings {
 
 export interface PodLifecycleContext {
   store: ObjectStore;
-  clock: { now(): number; setTimeout(fn: () => void, simMs: number): NodeJS.Timeout };
+  clock: Pick<SimClock, 'now' | 'setTimeout' | 'clearTimeout'>;
   faults: Faults;
   region: string;
   kubeletVersion: string;
@@ -26,7 +27,7 @@ export interface PodLifecycleContext {
   admissionProfiles(): FargateProfileView[];
   ec2NodesAvailable(): boolean;
   /** What the non-Fargate nodes are: a nodegroup's EC2 instances, or EKS Auto Mode's. */
-  nodeKind?: 'ec2' | 'auto';
+  nodeKind?: Exclude<NodeKind, 'fargate'>;
   nameSuffix(): string;
   /** Called after every change the lifecycle makes on its own (timers), so controllers see it. */
   changed(): void;
@@ -44,7 +45,7 @@ export class PodLifecycle {
   }
 
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.ctx.clock.clearTimeout(t);
     this.timers.clear();
   }
 
@@ -223,66 +224,8 @@ export class PodLifecycle {
     if (node && isFargateNode(node)) this.ctx.store.delete('nodes', undefined, nodeName);
   }
 
-  private createNode(kind: 'ec2' | 'fargate' | 'auto'): NodeObject {
-    const [third, fourth] = this.addresses.next();
-    const ip = `192.168.${third}.${fourth}`;
-    const base = `ip-192-168-${third}-${fourth}.${this.ctx.region}.compute.internal`;
-    const instanceId = `i-0${fourth.toString(16)}${third.toString(16)}5eafc0ffee`;
-    // Auto Mode names its nodes by instance ID and labels them compute-type auto (EKS user guide, "Control if a
-    // workload is deployed on EKS Auto Mode nodes"); Fargate nodes are fargate-ip-….
-    const name = kind === 'fargate' ? `fargate-${base}` : kind === 'auto' ? instanceId : base;
-    const zone = `${this.ctx.region}${'abc'[(third + fourth) % 3]}`;
-    const labels: Record<string, string> = {
-      'kubernetes.io/arch': 'amd64',
-      'kubernetes.io/os': 'linux',
-      'kubernetes.io/hostname': kind === 'fargate' ? base : name,
-      'topology.kubernetes.io/region': this.ctx.region,
-      'topology.kubernetes.io/zone': zone,
-      'failure-domain.beta.kubernetes.io/region': this.ctx.region,
-      'failure-domain.beta.kubernetes.io/zone': zone,
-    };
-    if (kind === 'fargate') labels[COMPUTE_TYPE_ANNOTATION] = 'fargate';
-    else if (kind === 'auto') {
-      labels[COMPUTE_TYPE_ANNOTATION] = 'auto';
-      labels['karpenter.sh/nodepool'] = 'general-purpose';
-      labels['eks.amazonaws.com/nodeclass'] = 'default';
-      labels['node.kubernetes.io/instance-type'] = 'c6a.large';
-    } else {
-      labels['eks.amazonaws.com/capacityType'] = 'ON_DEMAND';
-      labels['eks.amazonaws.com/nodegroup'] = 'ng-1';
-      labels['node.kubernetes.io/instance-type'] = 'm5.large';
-    }
-    const now = this.now();
-    const node: NodeObject = {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name, uid: '', resourceVersion: '', creationTimestamp: '', labels },
-      spec: kind === 'fargate' ? { taints: [FARGATE_TAINT], providerID: `aws:///${zone}/fargate-${ip}` } : { providerID: `aws:///${zone}/${instanceId}` },
-      status: {
-        conditions: [
-          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: now, lastTransitionTime: now },
-          { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure', lastHeartbeatTime: now, lastTransitionTime: now },
-          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', lastHeartbeatTime: now, lastTransitionTime: now },
-          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
-        ],
-        addresses: [
-          { type: 'InternalIP', address: ip },
-          { type: 'Hostname', address: name },
-          { type: 'InternalDNS', address: base },
-        ],
-        nodeInfo: {
-          kubeletVersion: this.ctx.kubeletVersion,
-          kubeProxyVersion: this.ctx.kubeletVersion,
-          operatingSystem: 'linux',
-          architecture: 'amd64',
-          containerRuntimeVersion: 'containerd://1.7.27',
-          osImage: 'Amazon Linux 2023.7.20250512',
-          kernelVersion: '6.1.134-152.225.amzn2023.x86_64',
-        },
-        allocatable: { cpu: kind === 'fargate' ? '2' : '1930m', memory: kind === 'fargate' ? '3928640Ki' : '7291520Ki', pods: kind === 'fargate' ? '1' : '29' },
-        capacity: { cpu: '2', memory: kind === 'fargate' ? '4030040Ki' : '7934592Ki', pods: kind === 'fargate' ? '1' : '29' },
-      },
-    };
+  private createNode(kind: NodeKind): NodeObject {
+    const node = nodeObject(kind, this.addresses.next(), { region: this.ctx.region, kubeletVersion: this.ctx.kubeletVersion, now: this.now() });
     const created = this.ctx.store.create('nodes', node, this.ctx.nameSuffix);
     this.refreshUnschedulable();
     return created;
@@ -340,51 +283,6 @@ export class PodLifecycle {
   }
 }
 
-export function isFargateNode(node: NodeObject): boolean {
-  return node.metadata.labels?.[COMPUTE_TYPE_ANNOTATION] === 'fargate';
-}
-
-export function nodeInternalIp(node: NodeObject): string {
-  const addresses = (node.status.addresses ?? []) as { type: string; address: string }[];
-  return addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
-}
-
 export function isPodReady(pod: Pod): boolean {
   return pod.status.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-}
-
-/** kube-scheduler's wording: no nodes at all is its own error; Fargate nodes fail on their taint. */
-export function unschedulableMessage(nodes: readonly NodeObject[]): string {
-  if (nodes.length === 0) return 'no nodes available to schedule pods';
-  const n = nodes.length;
-  return (
-    `0/${n} nodes are available: ${n} node(s) had untolerated taint {${FARGATE_TAINT.key}: ${FARGATE_TAINT.value}}. ` +
-    `preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`
-  );
-}
-
-function applyPodDefaults(pod: Pod): void {
-  const spec = pod.spec;
-  spec.schedulerName ??= DEFAULT_SCHEDULER;
-  spec.restartPolicy ??= 'Always';
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.terminationGracePeriodSeconds ??= 30;
-  spec.serviceAccountName ??= 'default';
-  spec.serviceAccount ??= spec.serviceAccountName;
-  spec.securityContext ??= {};
-  spec.enableServiceLinks ??= true;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.priority ??= 0;
-  const tolerations = (spec.tolerations as { key?: string }[] | undefined) ?? [];
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as { key: string });
-  }
-  spec.tolerations = tolerations;
-  for (const c of spec.containers ?? []) {
-    c.imagePullPolicy ??= 'IfNotPresent';
-    c.terminationMessagePath ??= '/dev/termination-log';
-    c.terminationMessagePolicy ??= 'File';
-    c.resources ??= {};
-  }
-  pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
 }

@@ -5,7 +5,8 @@ import { syncDeployment, syncDeploymentStatus } from './deployment.js';
 import { labelSelectorMatches } from './matching.js';
 import { podTemplateHash } from './names.js';
 import { controllerOf, deletionOrder, ownedBy, podFromTemplate, type WorkloadContext } from './owners.js';
-import { isFargateNode, isPodReady } from './pods.js';
+import { isFargateNode } from './nodes.js';
+import { isPodReady } from './pods.js';
 import type { DaemonSet, Deployment, NodeObject, Pod, ReplicaSet, StatefulSet } from './types.js';
 
 export type { WorkloadContext } from './owners.js';

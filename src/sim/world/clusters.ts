@@ -1,5 +1,5 @@
-// What CreateCluster makes of a request, in the members of the API model's Cluster (@aws-sdk/client-eks): the kinds
-// of cluster that decide CoreDNS's fate are modelled, the rest is echoed back.
+// What CreateCluster makes of a request, and what happens when its control plane is up, in the members of the API
+// model's Cluster (@aws-sdk/client-eks): the kinds of cluster that decide CoreDNS's fate are modelled, the rest is echoed back.
 //   - computeConfig.enabled: EKS Auto Mode. DescribeCluster shows computeConfig; pods no Fargate profile captures run
 //     on Auto Mode nodes; no networking addon is installed unless one is created.
 //   - bootstrapSelfManagedAddons (default true in the API): EKS installs its own CoreDNS, kube-proxy and vpc-cni.
@@ -9,6 +9,8 @@
 //   - resourcesVpcConfig.endpointPublicAccess false: the API server answers only inside the VPC.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, CreateClusterRequest } from '@aws-sdk/client-eks';
+import { addonReady, installAddonWorkload, wantsFargateCoreDns } from './addons.js';
+import type { ClusterState, WorldContext } from './state.js';
 
 export interface ClusterShape {
   cluster: Cluster;
@@ -72,6 +74,31 @@ export function clusterFromRequest(request: CreateClusterRequest, { arn, region,
       : {}),
   };
   return { cluster, selfManagedAddons: request.bootstrapSelfManagedAddons ?? true, autoMode };
+}
+
+/**
+ * The control plane is up: the API server answers, the addons created so far bring their workloads (EKS's own CoreDNS
+ * too unless CreateCluster said bootstrapSelfManagedAddons false, as eksctl does), Auto Mode's nodes follow.
+ */
+export function controlPlaneReady(ctx: WorldContext, state: ClusterState, { kubeEndpoint, caPem }: { kubeEndpoint: string; caPem: string }): void {
+  if (state.cluster.status !== 'CREATING') return;
+  state.cluster.status = 'ACTIVE';
+  state.cluster.endpoint = kubeEndpoint;
+  state.cluster.certificateAuthority = { data: Buffer.from(caPem, 'utf8').toString('base64') };
+  // Without self-managed addons (eksctl's choice) only the addons created so far bring their workloads.
+  if (state.selfManagedAddons || state.addons.has('coredns')) state.kube.installCoreDns();
+  for (const name of state.addons.keys()) if (name !== 'coredns') installAddonWorkload(state, name);
+  if (state.autoMode) {
+    ctx.after(ctx.timings.autoModeNodeSeconds, () => {
+      state.autoModeNodesReady = true;
+      ctx.notify(state);
+    });
+  }
+  const coreDns = state.addons.get('coredns');
+  if (coreDns && wantsFargateCoreDns('coredns', coreDns.addon.configurationValues, state.cluster.name!)) {
+    state.kube.setCoreDnsComputeTypeFargate?.();
+  }
+  for (const addonState of state.addons.values()) addonReady(ctx, state, addonState);
 }
 
 /** The name a token's x-k8s-aws-id carries for this cluster: its ID on Outposts, else its name. */

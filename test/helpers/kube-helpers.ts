@@ -18,8 +18,17 @@ export interface TestBed {
   close(): Promise<void>;
 }
 
-export async function startTestBed(options: { scale?: number; faults?: Partial<Faults>; realNow?: () => number } = {}): Promise<TestBed> {
-  const clock = new SimClock({ scale: options.scale ?? 0.001 });
+export interface TestBedOptions {
+  /** Real seconds per simulated second; ignored with `virtual`. */
+  scale?: number;
+  /** On virtual time (SimClock.virtual), which moves only while everything in this process waits on it. */
+  virtual?: boolean;
+  faults?: Partial<Faults>;
+  realNow?: () => number;
+}
+
+export async function startTestBed(options: TestBedOptions = {}): Promise<TestBed> {
+  const clock = options.virtual ? SimClock.virtual() : new SimClock({ scale: options.scale ?? 0.001 });
   const faults = { ...noFaults(), ...options.faults };
   const clusters = new Map<string, KubeCluster>();
   const profiles = new Map<string, FargateProfileView[]>();
@@ -60,6 +69,7 @@ export async function startTestBed(options: { scale?: number; faults?: Partial<F
     async close() {
       for (const c of clusters.values()) c.stop();
       await server.close();
+      clock.stop();
     },
   };
 }

@@ -1,0 +1,3 @@
+export declare const E2E_FILES: readonly string[];
+export declare const MOCKING_FILES: readonly string[];
+export declare function layerOf(file: string): 'unit' | 'e2e';
