@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { startSimulator, type Simulator, type SimTimings } from '../../src/sim/index.js';
 import type { Deployment, Pod } from '../../src/sim/kube/types.js';
 import { SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { RunReport } from '../../src/report.js';
-import { BIN, EXAMPLES, nodeOnlyPath } from './bin.js';
+import { EXAMPLES, nodeOnlyPath, runBin } from './bin.js';
 
 export { SIM_SECRET_ACCESS_KEY };
 
@@ -289,10 +289,8 @@ async function runScenarioInSlot(options: ScenarioOptions): Promise<ScenarioResu
       ...options.env,
     };
     const started = Date.now();
-    const child = execa(process.execPath, [BIN, ...argv], {
-      reject: false,
-      stripFinalNewline: false,
-      extendEnv: false,
+    const child = runBin(argv, {
+      wholeEnv: true,
       env,
       cwd: dir,
       timeout: timeoutMs,
