@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import type { RunReport } from '../../src/report.js';
 import type { ClusterDeps } from '../../src/session.js';
-import { SIM_SECRET_ACCESS_KEY } from '../../src/sim/credentials.js';
 import type { Simulator, SimTimings } from '../../src/sim/index.js';
-import type { Deployment, Pod } from '../../src/sim/kube/types.js';
 import { EXAMPLES } from './bin.js';
 import { runCli, startVirtualSimulator } from './in-process.js';
+import { corednsInSim, FAST_TIMINGS, type CoreDnsInSim } from './scenario.js';
+
+// The same timings, CoreDNS reading and secret scan as the spawned scenarios.
+export { expectNoSecrets, FAST_TIMINGS, type CoreDnsInSim } from './scenario.js';
 
 export interface FaultRunOptions {
   /** Simulator fault specs: `eks-throttle=0.3`, `profile-create-failed=fp-default`, … */
@@ -49,23 +51,10 @@ export interface FaultRun {
   corednsInSim: CoreDnsInSim | undefined;
 }
 
-export interface CoreDnsInSim {
-  /** Template changes since CoreDNS was installed: eksctl's own compute-type patch plus every restart. */
-  templateChanges: number;
-  /** eksctl's CoreDNS step ran: the template carries `eks.amazonaws.com/compute-type: fargate`. */
-  patchedByEksctl: boolean;
-  /** Template changes eksctl did not make: safe-eksctl's restarts and annotation removal. */
-  changesByOthers: number;
-  /** Pods Running and Ready on a Fargate node, admitted by fargate-scheduler, not terminating. */
-  readyOnFargate: number;
-}
-
 /**
  * Simulated timings that keep every ordering of the defaults (eksctl's 30 s sleep after the profiles still outlasts
  * the webhook's 10 s; Fargate pods still start far slower than EC2 pods) with fewer polls: a run costs its requests.
  */
-export const FAST_TIMINGS: Partial<SimTimings> = { controlPlaneSeconds: 30, fargateProfileSeconds: 30, nodegroupSeconds: 30, addonSeconds: 10 };
-
 /** An hour of simulated time after the run, to catch anything of it still running. */
 const AFTER_EXIT_MS = 60 * 60_000;
 
@@ -97,27 +86,4 @@ function apiCalls(sim: Simulator): Record<string, number> {
 
 function newCalls(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).filter(([key, n]) => n !== (before[key] ?? 0)).map(([key, n]) => [key, n - (before[key] ?? 0)]));
-}
-
-function corednsInSim(sim: Simulator): CoreDnsInSim | undefined {
-  const [name] = sim.world.listClusters();
-  const cluster = name === undefined ? undefined : sim.world.kubeCluster(name);
-  const deployment = cluster?.get<Deployment>('deployments', 'kube-system', 'coredns');
-  if (!cluster || !deployment) return undefined;
-  const templateChanges = (deployment.metadata.generation ?? 1) - 1;
-  const patchedByEksctl = deployment.spec.template.metadata?.annotations?.['eks.amazonaws.com/compute-type'] === 'fargate';
-  const onFargate = (pod: Pod) => pod.spec.schedulerName === 'fargate-scheduler' && (pod.spec.nodeName ?? '').startsWith('fargate-');
-  const ready = (pod: Pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-  const readyOnFargate = cluster
-    .listPods('kube-system', { 'k8s-app': 'kube-dns' })
-    .filter((pod) => !pod.metadata.deletionTimestamp && onFargate(pod) && ready(pod)).length;
-  return { templateChanges, patchedByEksctl, changesByOthers: templateChanges - (patchedByEksctl ? 1 : 0), readyOnFargate };
-}
-
-/** Nothing a run printed may hold the simulator's secret key or an EKS bearer token. */
-export function expectNoSecrets(run: Pick<FaultRun, 'stdout' | 'stderr'>): void {
-  for (const [name, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
-    if (text.includes(SIM_SECRET_ACCESS_KEY)) throw new Error(`${name} shows the secret access key`);
-    if (text.includes('k8s-aws-v1.')) throw new Error(`${name} shows an EKS bearer token`);
-  }
 }
