@@ -13,7 +13,6 @@ export interface KubeClients {
 
 export class KubeAccess {
   private clients: KubeClients | undefined;
-  private lastSignedAt: number | undefined;
 
   constructor(
     private readonly eks: EKSClient,
@@ -53,24 +52,12 @@ export class KubeAccess {
     });
   }
 
-  /**
-   * Now, but on virtual time at least a second after the last token: simulated minutes there pass in a real instant,
-   * and X-Amz-Date counts whole seconds, so a token signed again after a 401 would be the very token refused.
-   */
-  private signingTime(): Date {
-    const now = Date.now();
-    const at = this.clock.virtual && this.lastSignedAt !== undefined ? Math.max(now, this.lastSignedAt + 1000) : now;
-    this.lastSignedAt = at;
-    return new Date(at);
-  }
-
   private async current(): Promise<KubeClients> {
     if (this.clients) return this.clients;
     const { token } = await createEksToken({
       clusterName: this.tokenId,
       region: this.region,
       credentials: await clientCredentials(this.eks),
-      now: this.signingTime(),
     });
     const config = new KubeConfig();
     config.loadFromClusterAndUser(
