@@ -6,11 +6,9 @@ import { appendFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { afterAll, afterEach, expect } from 'vitest';
 
-const log = process.env.SAFE_EKSCTL_SPAWN_LOG;
-const refuse = process.env.SAFE_EKSCTL_LAYER === 'unit' && log === undefined;
-
-// The unit project shares one module graph between its files (isolate: false), and this file runs again before each
-// of them: the patch below goes in once per worker, and what it saw is kept per file in one shared record.
+// Both projects share one module graph between their files (isolate: false), and this file runs again before each
+// of them: the patch below goes in once per worker, and what it saw is kept per file in one shared record. The layer
+// is read at each spawn, not kept from the first file, so a worker that served the other project never judges by it.
 interface GuardState {
   refused: string[];
   spawns: number;
@@ -24,6 +22,8 @@ state.refused.length = 0;
 state.spawns = 0;
 
 function started(what: string): void {
+  const log = process.env.SAFE_EKSCTL_SPAWN_LOG;
+  const refuse = process.env.SAFE_EKSCTL_LAYER === 'unit' && log === undefined;
   state.spawns += 1;
   const file = expect.getState().testPath ?? '(outside a test)';
   if (log !== undefined) {
