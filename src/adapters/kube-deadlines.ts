@@ -12,6 +12,7 @@ import {
   type User,
 } from '@kubernetes/client-node';
 import { seconds } from '../core/network-errors.js';
+import { keptConnections } from './kube-connection.js';
 import { signalGroup } from './process-group.js';
 
 /** One request, connect and TLS and answer and body together; the API server answers reads in well under a second. */
@@ -31,6 +32,7 @@ export function kubeClients(kc: KubeConfig, deadlines: KubeDeadlines = {}): { co
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('No active cluster!');
   const fetchLibrary = new IsomorphicFetchHttpLibrary();
+  const connection = keptConnections();
   const timeoutMs = deadlines.requestTimeoutMs ?? KUBE_REQUEST_TIMEOUT_MS;
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
@@ -40,6 +42,8 @@ export function kubeClients(kc: KubeConfig, deadlines: KubeDeadlines = {}): { co
       send: (request) => {
         const timeout = AbortSignal.timeout(timeoutMs);
         request.setSignal(deadlines.signal ? AbortSignal.any([timeout, deadlines.signal]) : timeout);
+        const agent = connection(request.getAgent());
+        if (agent) request.setAgent(agent);
         return fetchLibrary.send(request);
       },
     },

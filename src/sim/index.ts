@@ -64,6 +64,10 @@ export interface Simulator {
   kubeRequestsByMethod(): Record<string, number>;
   /** Kubernetes API requests refused with 401 so far (an expired token, say). */
   kubeUnauthorizedCount(): number;
+  /** TLS connections the Kubernetes API server accepted so far: tests prove a client keeps its connection. */
+  kubeConnectionCount(): number;
+  /** Closes every connection to the Kubernetes API server, as a load balancer's idle timeout does. */
+  closeKubeConnections(): void;
   close(): Promise<void>;
 }
 
@@ -144,6 +148,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       requestCounts: eks.requestCounts,
       kubeRequestsByMethod: () => kube.requestsByMethod(),
       kubeUnauthorizedCount: () => kube.unauthorizedCount(),
+      kubeConnectionCount: () => kube.connectionCount(),
+      closeKubeConnections: () => kube.closeConnections(),
       close,
     };
   } catch (error) {

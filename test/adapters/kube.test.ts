@@ -100,6 +100,22 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
     expect(result.restarts).toBeGreaterThanOrEqual(1);
     const pods = await kube.listPods('kube-system', 'k8s-app=kube-dns');
     expect(pods.filter((p) => !p.deletionTimestamp).every((p) => p.schedulerName === 'fargate-scheduler' && p.phase === 'Running')).toBe(true);
+    // One connection kept open for the whole heal (client-node alone opened one per request: 40 for 40).
+    const requests = Object.values(s.kubeRequestsByMethod()).reduce((sum, n) => sum + n, 0);
+    expect(requests).toBeGreaterThan(20);
+    expect(s.kubeConnectionCount()).toBeLessThan(requests / 10);
+  });
+
+  it('keeps one connection open for all of its requests, and opens another when that one is closed', async () => {
+    const { s, kube } = await cluster();
+    const before = s.kubeConnectionCount();
+    for (let i = 0; i < 10; i++) await kube.listPods('kube-system', 'k8s-app=kube-dns');
+    expect(s.kubeConnectionCount() - before).toBe(1);
+    // The server closes it while the client waits for its next poll.
+    s.closeKubeConnections();
+    await s.clock.sleep(1_000);
+    expect(await kube.listPods('kube-system', 'k8s-app=kube-dns')).toHaveLength(2);
+    expect(s.kubeConnectionCount() - before).toBe(2);
   });
 
   it('asks the Fargate webhook with a dry-run pod from the template: its answer, nothing created', async () => {
@@ -219,6 +235,9 @@ describe('KubeApi over client-node and HTTPS against the simulator', () => {
       ].join('\n'),
     );
     const kube: KubeApi = kubeApiFromKubeconfig(openKubeconfig({ kubeconfig: file, context: 'demo' }, process.env, process.cwd()).kc);
+    const before = s.kubeConnectionCount();
     expect(await kube.getDeployment('kube-system', 'coredns')).toMatchObject({ desired: 2 });
+    expect(await kube.listPods('kube-system', 'k8s-app=kube-dns')).toHaveLength(2);
+    expect(s.kubeConnectionCount() - before).toBe(1);
   });
 });

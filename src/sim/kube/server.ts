@@ -44,6 +44,10 @@ export interface KubeServer {
   requestsByMethod(): Record<string, number>;
   /** Requests refused with 401 (a token expired, for another cluster, or forged): tests prove a refresh happened. */
   unauthorizedCount(): number;
+  /** TLS connections accepted so far: a client that keeps its connection open makes one for many requests. */
+  connectionCount(): number;
+  /** Closes every connection, as an API server or a load balancer in front of it may: clients must open new ones. */
+  closeConnections(): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,8 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     return serveResource(rest, cluster, req, res, url, path);
   }
 
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -131,6 +137,8 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     requestCount: () => requests,
     requestsByMethod: () => ({ ...byMethod }),
     unauthorizedCount: () => unauthorized,
+    connectionCount: () => connections,
+    closeConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const finish of [...rest.watches]) finish();
