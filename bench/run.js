@@ -97,6 +97,8 @@ const results = {
     byMethod: c.safeEksctl.kubeCallsByMethod,
     probes: c.safeEksctl.probes,
     eksctlAlone: c.eksctl.kubeCalls,
+    // Like the calls, with eksctl alone's own connections taken off.
+    connections: c.safeEksctl.kubeConnections - c.eksctl.kubeConnections,
   })),
   frugality: {
     profiles: frugality,
@@ -144,10 +146,11 @@ function table(r) {
   lines.push(`  where safe-eksctl restarts: ${s(r.healLatency.safeEksctlMinS)}–${s(r.healLatency.safeEksctlMaxS)}, restarts per case ${r.healLatency.restartsPerHealedCase.join(', ')}`);
   lines.push('');
   lines.push('Kubernetes API calls per heal (the whole run: the heal during eksctl and the one after it)');
-  lines.push(row(['case', 'calls', 'GET', 'dry runs (probes)', 'PATCH', 'eksctl alone']));
+  lines.push(row(['case', 'calls', 'connections', 'GET', 'dry runs (probes)', 'PATCH', 'eksctl alone']));
   for (const k of r.kubeCallsPerHeal) {
     const m = k.byMethod;
-    lines.push(row([k.config, `${k.exact ? '' : '≈'}${k.safeEksctl}`, String(m['GET'] ?? 0), String(m['POST (dry run)'] ?? 0), String(m['PATCH'] ?? 0), String(k.eksctlAlone)]));
+    const approx = k.exact ? '' : '≈';
+    lines.push(row([k.config, `${approx}${k.safeEksctl}`, `${approx}${k.connections}`, String(m['GET'] ?? 0), String(m['POST (dry run)'] ?? 0), String(m['PATCH'] ?? 0), String(k.eksctlAlone)]));
   }
   lines.push('');
   lines.push('Time to healthy DNS: simulated seconds from start until every CoreDNS replica is Ready');

@@ -27,6 +27,7 @@ export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
  *   describeProfileCalls: number,
  *   kubeCalls: number,
  *   kubeCallsByMethod: Record<string, number>,
+ *   kubeConnections: number,
  *   probes: number | undefined,
  *   own: { beforeEksctlS: number, eksctlS: number, eksctlExitToRestartS: number, restartBeforeEksctlExitS: number } | undefined,
  *   floorS: number,
@@ -94,6 +95,8 @@ export async function runScenario({ tool, config, eksctlVersion, timeScale }) {
       // own CoreDNS step, so where eksctl misses CoreDNS these are all safe-eksctl's.
       kubeCalls: Object.values(sim.kubeRequestsByMethod()).reduce((sum, n) => sum + n, 0),
       kubeCallsByMethod: sim.kubeRequestsByMethod(),
+      // TLS connections those calls came over: a client that keeps its connection makes one for many calls.
+      kubeConnections: sim.kubeConnectionCount(),
       probes: report ? JSON.parse(report).coredns?.probes : undefined,
       own: ownTime(report, startedAt, healing),
       // EKS creates one profile at a time, a pod is captured only once the webhook sees its profile, then starts.
