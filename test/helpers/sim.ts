@@ -19,20 +19,40 @@ export async function until(sim: Simulator, what: string, check: () => boolean |
   }
 }
 
-/** Runs fn with some process.env entries set, restoring them afterwards. */
+// What process.env held before the first of the runs that set a key, and how many such runs are under way: runs that
+// overlap (describe.concurrent) leave the environment as it was once the last of them ends, whatever their order.
+const originals = new Map<string, string | undefined>();
+const holders = new Map<string, number>();
+
+function setEnv(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+/**
+ * Runs fn with some process.env entries set, restoring them once no run that set them is left. While runs overlap,
+ * a key holds the value of the one that started last.
+ */
 export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  apply(vars);
+  const keys = Object.keys(vars);
+  for (const key of keys) {
+    if (!holders.has(key)) originals.set(key, process.env[key]);
+    holders.set(key, (holders.get(key) ?? 0) + 1);
+    setEnv(key, vars[key]);
+  }
   try {
     return await fn();
   } finally {
-    apply(saved);
+    for (const key of keys) {
+      const left = holders.get(key)! - 1;
+      if (left > 0) {
+        holders.set(key, left);
+        continue;
+      }
+      holders.delete(key);
+      setEnv(key, originals.get(key));
+      originals.delete(key);
+    }
   }
 }
 
