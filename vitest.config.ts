@@ -7,7 +7,7 @@ const shared = {
   // The bins turn off the AWS SDK's Node 20 notice; tests that load the SDK in the worker do the same, so the log
   // shows test output only.
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  setupFiles: ['test/helpers/layers-spawn-guard.ts'],
+  setupFiles: ['test/helpers/layers-spawn-guard.ts', 'test/helpers/env-left-as-found.ts'],
 };
 
 /** The unit layer, in either of its two projects. */
