@@ -206,6 +206,26 @@ describe('fake eksctl on an existing cluster', () => {
     expect(deleted.stdout).toContain('deleted 1 Fargate profile(s)');
     expect(deleted.stdout).toContain('all cluster resources were deleted');
   });
+
+  it('create fargateprofile with the webhook lagging: its CoreDNS patch comes first, then it waits out --timeout and fails with that step\'s own error', async () => {
+    // pkg/actions/fargate/create.go: the profiles, then ScheduleCoreDNSOnFargateIfRelevant at once (no 30 s sleep),
+    // whose error is returned as it is; the pods the patch makes miss the webhook and stay Pending.
+    const name = `fake-${++clusters}`;
+    const file = join(dir, `${name}.yaml`);
+    const head = `apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${name}\n  region: ${sim.region}\n`;
+    writeFileSync(file, head);
+    const env = { ...sim.env, HOME: dir, KUBECONFIG: join(dir, `${name}.kubeconfig`) };
+    expect((await eksctl(sim, ['create', 'cluster', '-f', file], env)).exitCode).toBe(0);
+    const started = sim.clock.now();
+    const run = await eksctl(sim, ['create', 'fargateprofile', '--cluster', name, '--name', 'fp-system', '--namespace', 'kube-system', '--region', sim.region, '--timeout', '10m'], env);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('"coredns" is now schedulable onto Fargate');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('Error: timed out while waiting for "coredns" to be scheduled on Fargate');
+    // The profile is there; CoreDNS is not on it, and eksctl waited its whole --timeout for it.
+    expect(sim.world.describeFargateProfile(name, 'fp-system').status).toBe('ACTIVE');
+    expect(allPending(await coreDnsPods(name))).toBe(true);
+    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(10 * 60_000);
+  });
 });
 
 describe('fake eksctl with managed nodegroups', () => {

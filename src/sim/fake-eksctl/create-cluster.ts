@@ -11,26 +11,15 @@ import { disablePublicAccess, endpointAccess, PRIVATE_ONLY_WARNING } from './end
 import { EksctlError } from './errors.js';
 import { enterPhase, type ClusterRun } from './context.js';
 import { describeAwsError } from './eks.js';
-import { createFargateProfiles } from './fargate.js';
+import { CREATE_CLUSTER_FARGATE, createFargateAndCoreDns, loadKubeSide } from './fargate-step.js';
 import { callerIdentity, type CallerIdentity } from './identity.js';
 import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
 import { createManagedNodegroups, STACK_POLL_MS } from './nodegroups.js';
-import { isCoreDnsSchedulableOnFargate } from './selectors.js';
 import { DEFAULT_KUBERNETES_VERSION } from './settings.js';
 import { validateForCreate } from './validate.js';
 
-/**
- * The Kubernetes client takes over a second to load: start loading it while the control plane comes up, so the
- * fake's timing is the simulated one and not Node's module loading.
- */
-let kubeSide: Promise<[typeof import('./kube.js'), typeof import('./coredns.js')]> | undefined;
-export function loadKubeSide() {
-  kubeSide ??= Promise.all([import('./kube.js'), import('./coredns.js')]);
-  return kubeSide;
-}
-
-/** eksctl sleeps this long after the profiles, because the Fargate webhook lags behind ACTIVE. */
-export const FARGATE_WEBHOOK_GRACE_MS = 30_000;
+// Kept importable from here: bench/simulator.js reads it from this module.
+export { FARGATE_WEBHOOK_GRACE_MS } from './fargate-step.js';
 
 export interface KubeconfigOptions {
   write: boolean;
@@ -76,7 +65,7 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
     // Each phase's fault fires even when the config gives the phase nothing to do, so a test can stop eksctl there.
     enterPhase(ctx, 'fargate', failed);
     if (cfg.fargateProfiles.length > 0) {
-      await createFargateAndCoreDns(ctx, cfg, identity, options.timeoutMs, { graceSleep: true });
+      await createFargateAndCoreDns(ctx, cfg, identity, options.timeoutMs, CREATE_CLUSTER_FARGATE);
     }
   } catch (error) {
     if (error instanceof EksctlError) throw error;
@@ -125,38 +114,6 @@ export async function createCluster(ctx: ClusterRun, cfg: ClusterConfig, options
     }
   }
   log.success(`EKS cluster "${name}" in "${region}" region is ready`);
-}
-
-/** The Fargate task of create cluster and create fargateprofile: profiles, (30 s), then the CoreDNS step if relevant. */
-export async function createFargateAndCoreDns(
-  ctx: ClusterRun,
-  cfg: ClusterConfig,
-  identity: CallerIdentity,
-  timeoutMs: number,
-  { graceSleep }: { graceSleep: boolean },
-): Promise<void> {
-  const wait = { timeoutMs, sleep: ctx.sleep, signal: ctx.signal };
-  await createFargateProfiles(
-    {
-      eks: ctx.eks,
-      log: ctx.log,
-      clusterName: cfg.name,
-      region: cfg.region,
-      defaultPodExecutionRoleArn:
-        cfg.fargatePodExecutionRoleARN ?? `arn:aws:iam::${identity.account}:role/eksctl-${cfg.name}-cluster-FargatePodExecutionRole`,
-      wait,
-    },
-    cfg.fargateProfiles,
-  );
-  if (graceSleep) await ctx.sleep(FARGATE_WEBHOOK_GRACE_MS, ctx.signal);
-  const [{ KubeAccess }, { scheduleCoreDnsOnFargate }] = await loadKubeSide();
-  const kube = await KubeAccess.connect(ctx.eks, cfg.name, cfg.region, ctx.clock);
-  if (!isCoreDnsSchedulableOnFargate(cfg.fargateProfiles, ctx.settings.eksctlVersion)) return;
-  try {
-    await scheduleCoreDnsOnFargate(kube, ctx.log, wait);
-  } catch (error) {
-    throw new Error(`failed to schedule core-dns on fargate: ${(error as Error).message}`);
-  }
 }
 
 async function createControlPlane(ctx: ClusterRun, cfg: ClusterConfig, identity: CallerIdentity): Promise<void> {

@@ -26,17 +26,17 @@ export class KubeAccess {
     private readonly tokenId: string = clusterName,
   ) {}
 
-  /** eksctl's NewStdClientSet: DescribeCluster for the endpoint and CA, then a client with a fresh token. */
+  /** eksctl's NewStdClientSet: DescribeCluster for the endpoint and CA, then a client with a fresh token (its caller words a failure). */
   static async connect(eks: EKSClient, clusterName: string, region: string, clock: SimClock): Promise<KubeAccess> {
     let cluster;
     try {
       ({ cluster } = await eks.send(new DescribeClusterCommand({ name: clusterName })));
     } catch (error) {
-      throw new Error(`failed to get ClientSet: ${describeAwsError('DescribeCluster', error)}`);
+      throw new Error(describeAwsError('DescribeCluster', error));
     }
     const endpoint = cluster?.endpoint;
     const caData = cluster?.certificateAuthority?.data;
-    if (!endpoint || !caData) throw new Error(`failed to get ClientSet: cluster "${clusterName}" has no endpoint or CA yet`);
+    if (!endpoint || !caData) throw new Error(`cluster "${clusterName}" has no endpoint or CA yet`);
     return new KubeAccess(eks, clusterName, region, endpoint, caData, clock, cluster?.id ?? clusterName);
   }
 

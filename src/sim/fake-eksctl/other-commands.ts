@@ -11,7 +11,7 @@ import { pollEvery } from './backoff.js';
 import type { ClusterConfig } from './config.js';
 import { EksctlError } from './errors.js';
 import { enterPhase, type ClusterRun } from './context.js';
-import { createFargateAndCoreDns } from './create-cluster.js';
+import { CREATE_FARGATEPROFILE_FARGATE, createFargateAndCoreDns } from './fargate-step.js';
 import { describeAwsError, errorName } from './eks.js';
 import { deleteFargateProfiles } from './fargate.js';
 import { callerIdentity } from './identity.js';
@@ -30,10 +30,11 @@ export async function createFargateProfile(ctx: ClusterRun, cfg: ClusterConfig, 
   }
   enterPhase(ctx, 'fargate', `could not create fargate profiles`);
   const identity = await callerIdentity(ctx.eks, cfg.region, ctx.env, ctx.log);
+  // pkg/actions/fargate/create.go Manager.Create: the profiles, then at once (no sleep) the CoreDNS step.
   try {
-    await createFargateAndCoreDns(ctx, { ...cfg, fargateProfiles: profiles }, identity, timeoutMs, { graceSleep: false });
+    await createFargateAndCoreDns(ctx, { ...cfg, fargateProfiles: profiles }, identity, timeoutMs, CREATE_FARGATEPROFILE_FARGATE);
   } catch (error) {
-    throw new EksctlError(`could not create fargate profiles: ${(error as Error).message}`);
+    throw new EksctlError((error as Error).message);
   }
 }
 
