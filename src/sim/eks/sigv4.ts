@@ -1,7 +1,7 @@
 // SigV4 as the EKS front end judges it. No signature at all → MissingAuthenticationToken. A signature made with the
 // simulator's own test key is recomputed and must match, so a client that signs wrongly (bad region, body, path)
 // fails here as it would at AWS. Other keys are not the simulator's to judge and pass.
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingMessage } from 'node:http';

@@ -5,7 +5,7 @@
 // recovers it the one way possible: for tokens signed with its own test key it re-signs the URL for each known
 // cluster and takes the one whose signature matches. A token signed with any other key cannot be verified here;
 // it is accepted only when exactly one cluster exists (nothing else could be meant), otherwise refused.
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { timingSafeEqual } from 'node:crypto';
