@@ -4,11 +4,10 @@
 // eksctl above all) still called the APIs after `create` returned. Each run has a simulator of its own: one run at a
 // time per process, since virtual time moves only when all the work of the process waits on the clock.
 import { join } from 'node:path';
-import type { RunReport } from '../../src/report.js';
 import type { ClusterDeps } from '../../src/session.js';
 import type { Simulator, SimTimings } from '../../src/sim/index.js';
 import { EXAMPLES } from './bin.js';
-import { runCli, startVirtualSimulator } from './in-process.js';
+import { runCli, startVirtualSimulator, type CliRun } from './in-process.js';
 import { corednsInSim, FAST_TIMINGS, type CoreDnsInSim } from './scenario.js';
 
 // The same timings, CoreDNS reading and secret scan as the spawned scenarios.
@@ -33,11 +32,8 @@ export interface FaultRunOptions {
   deps?: Partial<ClusterDeps>;
 }
 
-export interface FaultRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  report: RunReport | undefined;
+/** The command's exit code, output and JSON report (CliRun), and what the simulator saw of it. */
+export interface FaultRun extends CliRun {
   /** EKS/STS requests the simulator received per operation. */
   requestCounts: Record<string, number>;
   /** Kubernetes requests the simulator refused with 401 (a token too old). */

@@ -15,7 +15,7 @@ import type { Simulator, SimTimings } from '../../src/sim/index.js';
 import type { Deployment } from '../../src/sim/kube/types.js';
 import { nodeOnlyPath } from './bin.js';
 import { captureIo } from './io.js';
-import { runCli, startVirtualSimulator } from './in-process.js';
+import { runCli, startVirtualSimulator, type CliRun } from './in-process.js';
 import { corednsInSim, resolveConfig, SCENARIO_ENV, scenarioPids, settleLeftovers, type CoreDnsInSim } from './scenario.js';
 
 export interface InProcessScenarioOptions {
@@ -41,12 +41,8 @@ export interface InProcessScenarioOptions {
   onEnd?: (dir: string) => void;
 }
 
-export interface InProcessScenario {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed, with output 'json'. */
-  report: RunReport | undefined;
+/** The command's exit code, output and JSON report (CliRun), and what the simulator saw of it. */
+export interface InProcessScenario extends CliRun {
   /** EKS/STS requests the simulator received per operation. */
   requestCounts: Record<string, number>;
   /** Kubernetes requests the simulator refused with 401 (an expired token, say). */
